@@ -1,0 +1,49 @@
+# One command to run the portal, one to test it. Both create .venv and install what they need.
+#   make run    - web :8000, worker, beat and govmock :8001 on SQLite and a file-system broker, with demo data
+#   make test   - the whole suite (services it cannot find are skipped on a laptop, required when CI=true)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint format check-deploy messages compilemessages bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	./scripts/run
+
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-deploy: install
+	./scripts/check-deploy
+
+messages: install
+	$(BIN)/python scripts/i18n.py extract
+
+compilemessages: install
+	$(BIN)/python scripts/i18n.py compile
+
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/signing.py
+	$(BIN)/python bench/exchange.py
+
+clean:
+	rm -rf var/broker var/cache var/test-* var/celerybeat-schedule*

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomsConfig(AppConfig):
+    name = "customs"
+    verbose_name = _("Customs")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal.choices import Role
+        from portal.ui import register_nav
+
+        register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)

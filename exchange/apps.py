@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeConfig(AppConfig):
+    name = "exchange"
+    verbose_name = _("Exchange")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from exchange.timeline import exchange_timeline
+        from portal.choices import Role
+        from portal.roles import grant
+        from portal.ui import register_nav, register_timeline_source
+
+        grant(Role.SYSTEM_ADMIN, "exchange.view_all_message", "exchange.replay_message")
+        for role in (
+            Role.COMMERCE_REVIEWER,
+            Role.COMMERCE_SUPERVISOR,
+            Role.CUSTOMS_OFFICER,
+            Role.INSPECTION_OFFICER,
+            Role.FOREX_OFFICER,
+            Role.TAX_OFFICER,
+        ):
+            grant(role, "exchange.view_department_message")
+        register_timeline_source(exchange_timeline)
+        register_nav(_("Outbox health"), "exchange:health", [Role.SYSTEM_ADMIN], order=80)
+        register_nav(_("Undeliverable messages"), "exchange:dead-letters", [Role.SYSTEM_ADMIN], order=81)

@@ -1,0 +1,155 @@
+"""The message types the portal sends and what each receipt status means (DOMAIN.md §3.3–3.6, protocol §3).
+
+A receipt's ``rank`` orders it within its message's life: a receipt applies only if it ranks above what
+the message already has, so duplicates and late arrivals never move a status backwards. Finality depends
+on the message type (an order's journey ends at 120, an inventory list's at 899).
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from exchange.choices import Department, Outcome
+
+CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
+FINAL_RANK = 100
+
+
+@dataclass(frozen=True)
+class MessageType:
+    code: str
+    department: str
+    fmt: str  # "ceb" or "json"
+    max_nodes: int = 100
+    label: object = ""
+    final_success: frozenset = frozenset()  # statuses that end this type's journey successfully
+
+
+@dataclass(frozen=True)
+class StatusMeaning:
+    rank: int
+    final: bool
+    outcome: str | None
+    label: object
+    # A repeatable status brings new information each time (one CEB792 per declaration formed from one
+    # summary application); it applies at equal rank and completes the message once ``msgCount`` arrived.
+    repeatable: bool = False
+
+
+# --- customs returnStatus (DOMAIN §3.6) --------------------------------------------------------------
+CUSTOMS_STATUS = {
+    "1": (10, _("Saved at China E-Port")),
+    "2": (20, _("Declared and accepted by China E-Port")),
+    "3": (30, _("Sent to customs")),
+    "120": (40, _("Entered the customs system; logic checks passed")),
+    "300": (50, _("Under manual review")),
+    "399": (60, _("Customs processing concluded")),
+    "500": (70, _("Selected for inspection")),
+    "800": (80, _("Released")),
+    "899": (90, _("Closed (goods have left)")),
+    "SUMMARY_RESULT": (95, _("Summary declaration formed")),
+}
+CUSTOMS_ERRORS = {
+    "4": _("Sending to customs failed"),
+    "100": _("Rejected by customs"),
+    "501": _("Detained and transferred to clearance"),
+    "502": _("Detained and transferred to anti-smuggling"),
+    "503": _("Detained and transferred to the legal department"),
+    "599": _("Detained for other reasons"),
+    "700": _("Returned"),
+    "-900": _("Message format error"),
+    "-304001": _("Duplicate declaration: the same business key was already declared"),
+}
+
+JSON_STATUS = {
+    "ACCEPTED": StatusMeaning(10, False, None, _("Accepted by the department")),
+    "DECIDED": StatusMeaning(30, False, None, _("Decision taken")),
+    "APPROVED": StatusMeaning(40, False, None, _("Approved")),
+    "REGISTERED": StatusMeaning(FINAL_RANK, True, Outcome.SUCCESS, _("Registered")),
+    "COMPLETED": StatusMeaning(FINAL_RANK, True, Outcome.SUCCESS, _("Completed")),
+    "PAID": StatusMeaning(FINAL_RANK, True, Outcome.SUCCESS, _("Paid")),
+    "NEEDS_DOCUMENTS": StatusMeaning(FINAL_RANK, True, Outcome.NEEDS_ACTION, _("Documents needed")),
+    "RETURNED": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Returned for correction")),
+    "REJECTED": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Rejected")),
+    "SCHEMA_ERROR": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Format error")),
+}
+
+_C, _CI, _S, _T, _M = Department.CUSTOMS, Department.CIQ, Department.SAFE, Department.TAX, Department.COMMERCE
+
+MESSAGE_TYPES: dict[str, MessageType] = {
+    t.code: t
+    for t in [
+        MessageType("CEB303Message", _C, "ceb", label=_("Export order"), final_success=frozenset({"120"})),
+        MessageType("CEB403Message", _C, "ceb", label=_("Payment receipt"), final_success=frozenset({"120"})),
+        MessageType("CEB505Message", _C, "ceb", label=_("Waybill"), final_success=frozenset({"120"})),
+        MessageType(
+            "CEB507Message",
+            _C,
+            "ceb",
+            label=_("Arrival at the supervised site"),
+            final_success=frozenset({"120", "399"}),
+        ),
+        MessageType(
+            "CEB509Message", _C, "ceb", label=_("Departure"), final_success=frozenset({"120", "399"})
+        ),
+        MessageType(
+            "CEB603Message", _C, "ceb", label=_("Export inventory list"), final_success=frozenset({"899"})
+        ),
+        MessageType(
+            "CEB605Message",
+            _C,
+            "ceb",
+            label=_("Inventory list cancellation"),
+            final_success=frozenset({"399"}),
+        ),
+        MessageType(
+            "CEB607Message",
+            _C,
+            "ceb",
+            label=_("Master bill / parcel link"),
+            final_success=frozenset({"120", "399"}),
+        ),
+        MessageType("CEB701Message", _C, "ceb", label=_("Summary declaration application")),
+        MessageType("customs.registration", _C, "json", label=_("Customs registration")),
+        MessageType("eport.card", _C, "json", label=_("China E-Port card")),
+        MessageType("commerce.ft_operator", _M, "json", label=_("Foreign-trade operator filing")),
+        MessageType("commerce.filing_status", _M, "json", label=_("Filing register update")),
+        MessageType("ciq.enterprise_filing", _CI, "json", label=_("Inspection filing")),
+        MessageType("ciq.product_filing", _CI, "json", label=_("Product filing")),
+        MessageType("ciq.inspection", _CI, "json", label=_("Inspection request")),
+        MessageType("safe.directory", _S, "json", label=_("Trade forex directory registration")),
+        MessageType("safe.receipt", _S, "json", label=_("Forex receipt")),
+        MessageType("tax.refund_filing", _T, "json", label=_("Export tax refund filing")),
+        MessageType("tax.refund", _T, "json", label=_("Tax refund application")),
+        MessageType("tax.zone_record", _T, "json", label=_("Pilot-zone export record")),
+    ]
+}
+
+
+def message_type(code: str) -> MessageType:
+    try:
+        return MESSAGE_TYPES[code]
+    except KeyError:
+        raise ValueError(f"unknown message type {code!r}") from None
+
+
+def meaning(message_type_code: str, status: str) -> StatusMeaning | None:
+    """How a receipt status ranks for a message of this type; None if the status is unknown."""
+    spec = MESSAGE_TYPES.get(message_type_code)
+    if spec is None:
+        return None
+    if spec.fmt == "json":
+        return JSON_STATUS.get(status)
+    if status in CUSTOMS_ERRORS or (status.lstrip("-").isdigit() and status.startswith("-")):
+        return StatusMeaning(
+            FINAL_RANK, True, Outcome.ERROR, CUSTOMS_ERRORS.get(status, _("Processing exception"))
+        )
+    known = CUSTOMS_STATUS.get(status)
+    if known is None:
+        return None
+    rank, label = known
+    if status == "SUMMARY_RESULT":
+        return StatusMeaning(rank, False, Outcome.SUCCESS, label, repeatable=True)
+    if status in spec.final_success:
+        return StatusMeaning(FINAL_RANK, True, Outcome.SUCCESS, label)
+    return StatusMeaning(rank, False, None, label)

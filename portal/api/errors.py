@@ -1,0 +1,60 @@
+"""One error body for the whole API: ``{"code", "message", "field", "errors": [...]}``.
+
+``code`` is stable for programs, ``message`` is in the caller's language, ``field`` names the input it
+belongs to (or null). Validation errors list every field problem in ``errors``; the top-level keys repeat
+the first, so a simple client can show one message.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from portal.statemachine import TransitionNotAllowed
+
+
+def _flatten(detail, field=None):
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = key if field is None else f"{field}.{key}"
+            if key == "non_field_errors":
+                name = field
+            yield from _flatten(value, name)
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list) and field is not None and isinstance(value, dict):
+                yield from _flatten(value, f"{field}[{index}]")
+            else:
+                yield from _flatten(value, field)
+    else:
+        yield {"code": getattr(detail, "code", "invalid"), "message": str(detail), "field": field}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, TransitionNotAllowed):
+        body = {"code": "transition_not_allowed", "message": str(exc), "field": None}
+        return Response({**body, "errors": [body]}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = list(_flatten(exc.detail))
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        errors = [
+            {
+                "code": getattr(detail, "code", None) or getattr(exc, "default_code", "error"),
+                "message": str(detail),
+                "field": None,
+            }
+        ]
+    if not errors:
+        errors = [{"code": "invalid", "message": _("Invalid input."), "field": None}]
+    response.data = {**errors[0], "errors": errors}
+    return response

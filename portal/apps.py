@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portal")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from portal import roles, signals  # noqa: F401  (connect login/logout audit handlers)
+
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="portal.sync_role_permissions")

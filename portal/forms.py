@@ -1,0 +1,102 @@
+"""Forms of the shell. Labels and help texts are translatable; errors render next to their field."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import ROLES_OF_KIND, Role
+from portal.models import User
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        # One message for a wrong password and an unknown user: no user enumeration.
+        "invalid_login": _("The username or password is not correct. Note that both are case-sensitive."),
+        "inactive": _("The username or password is not correct. Note that both are case-sensitive."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["password"].label = _("Password")
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "language"]
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("For example the name of the system that will use it."),
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = ROLES_OF_KIND.get(organisation.kind, set())
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = ROLES_OF_KIND.get(organisation.kind, set())
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if r in roles]
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.RegexField(
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Letters, digits and @ . + - _ only."),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords do not match."))
+        elif data.get("password1"):
+            try:
+                password_validation.validate_password(
+                    data["password1"], User(username=data.get("username", ""))
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class AuditSearchForm(forms.Form):
+    q = forms.CharField(label=_("Object or actor contains"), required=False, max_length=100)
+    verb = forms.ChoiceField(label=_("Action"), required=False)
+    request_id = forms.CharField(label=_("Request id"), required=False, max_length=64)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        from portal.choices import AuditVerb
+
+        super().__init__(*args, **kwargs)
+        self.fields["verb"].choices = [("", _("Any")), *AuditVerb.choices]

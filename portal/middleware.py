@@ -1,0 +1,142 @@
+"""Request-scoped middleware: request ids, strict UTF-8 bodies, the language rule, the acting context."""
+
+import re
+
+from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.context import ActingContext, new_request_id, reset_context, set_context
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_CHECKED_TYPES = ("application/x-www-form-urlencoded", "application/json", "text/")
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a sane one from ``X-Request-ID``) and echo it in the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _REQUEST_ID_RE.match(incoming) else new_request_id()
+        token = set_context(
+            ActingContext(request_id=request.request_id, ip=_client_ip(request), via=_via(request))
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_context(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def _via(request) -> str:
+    return "api" if is_api_request(request) else "web"
+
+
+def _bad_encoding(request):
+    message = _("The request is not valid UTF-8 text. Please submit the form again from the portal.")
+    if is_api_request(request) or request.content_type == "application/json":
+        return JsonResponse({"code": "invalid_encoding", "message": message, "field": None}, status=400)
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class Utf8BodyMiddleware:
+    """Refuse bodies that are not UTF-8, instead of letting Django replace bad bytes with U+FFFD.
+
+    Form and JSON bodies are decoded strictly (percent-escapes included); multipart text fields are checked
+    after parsing. A government record must hold what the user typed, or nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and not self._is_utf8(request):
+            return _bad_encoding(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_utf8(request) -> bool:
+        content_type = request.content_type or ""
+        if content_type.startswith("multipart/"):
+            return not any("\ufffd" in value for value in request.POST.values())
+        if not content_type.startswith(_CHECKED_TYPES):
+            return True
+        try:
+            body = request.body
+        except Exception:  # too large: Django answers that itself
+            return True
+        try:
+            body.decode("utf-8")
+            if content_type.startswith("application/x-www-form-urlencoded"):
+                from urllib.parse import unquote_to_bytes
+
+                for part in body.split(b"&"):
+                    unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+
+class PortalLocaleMiddleware:
+    """Chinese unless the user chose otherwise: cookie, then profile, then zh-hans.
+
+    Pages ignore the browser's Accept-Language on purpose (a provincial portal is Chinese by default);
+    the API honours it, because an ERP asks for the language it can show.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self._choose(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        translation.deactivate()
+        return response
+
+    @staticmethod
+    def _choose(request) -> str:
+        supported = {code for code, _name in settings.LANGUAGES}
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in supported:
+            return cookie
+        if is_api_request(request):
+            accepted = translation.get_language_from_request(request, check_path=False)
+            if accepted in supported:
+                return accepted
+        return settings.LANGUAGE_CODE
+
+
+class AuditContextMiddleware:
+    """After authentication, record the acting user for audit stamps (the API redoes it after token auth)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user if request.user.is_authenticated else None
+        if user is not None and user.language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        token = set_context(
+            ActingContext(user=user, request_id=request.request_id, ip=_client_ip(request), via=_via(request))
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            reset_context(token)

@@ -1,0 +1,30 @@
+"""Issuing and revoking API tokens."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.choices import AuditVerb
+from portal.models import ApiToken
+from portal.models.token import TOKEN_PREFIX_LEN
+from portal.services.audit import audit
+
+
+@transaction.atomic
+def token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token and return it with the raw key; the key is never stored or shown again."""
+    raw = ApiToken.new_key()
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=raw[:TOKEN_PREFIX_LEN], key_hash=ApiToken.hash_key(raw)
+    )
+    audit(verb=AuditVerb.TOKEN_CREATE, actor=user, target=user, payload={"token": token.prefix, "name": name})
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, by) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit(verb=AuditVerb.TOKEN_REVOKE, actor=by, target=token.user, payload={"token": token.prefix})
+    return token

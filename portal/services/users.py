@@ -1,0 +1,140 @@
+"""Users of an organisation: invitations, roles, deactivation. Every change is audited."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.choices import ROLES_OF_KIND, AuditVerb, Role
+from portal.models import Invitation, Organisation, User
+from portal.services.audit import audit
+
+INVITATION_DAYS = 7
+
+
+def _check_manager(by: User, organisation: Organisation) -> None:
+    if by.is_superuser:
+        return
+    if by.organisation_id != organisation.pk or not by.has_perm("portal.manage_own_users"):
+        raise PermissionDenied
+
+
+def _check_role_fits(organisation: Organisation, role: str) -> None:
+    if role not in {str(r) for r in ROLES_OF_KIND.get(organisation.kind, set())}:
+        raise ValidationError({"role": _("This role does not exist for this kind of organisation.")})
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, role: str, full_name: str = "", by: User):
+    """Invite a colleague; returns ``(invitation, raw_token)``. The email goes out after commit."""
+    _check_manager(by, organisation)
+    _check_role_fits(organisation, role)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email, is_active=True).exists():
+        raise ValidationError({"email": _("A user with this email address already exists.")})
+    raw, hashed = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        full_name=full_name,
+        role=role,
+        token_hash=hashed,
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    audit(verb=AuditVerb.INVITE, target=organisation, payload={"email": email, "role": role})
+    link = settings.SITE_URL + reverse("portal:invitation-accept", args=[raw])
+    subject = _("Invitation to the Zhejiang cross-border e-commerce portal")
+    body = _(
+        "%(who)s invited you to act for %(org)s. Open this link within %(days)d days to choose your "
+        "username and password: %(link)s"
+    ) % {"who": by.display_name, "org": organisation.name_cn, "days": INVITATION_DAYS, "link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
+    return invitation, raw
+
+
+def invitation_by_token(raw: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=Invitation.hash_token(raw))
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, username: str, password: str, full_name: str = "") -> User:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation is no longer valid."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    user = User(
+        username=username,
+        email=invitation.email,
+        full_name=full_name or invitation.full_name,
+        organisation=invitation.organisation,
+    )
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name=invitation.role))
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_user = user
+    invitation.save(update_fields=["accepted_at", "accepted_user"])
+    audit(
+        verb=AuditVerb.CREATE,
+        actor=user,
+        target=user,
+        payload={"invitation": invitation.pk, "role": invitation.role},
+    )
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    _check_manager(by, invitation.organisation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.revoked_at is None and invitation.accepted_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit(verb=AuditVerb.DELETE, target=invitation.organisation, payload={"invitation": invitation.email})
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: str, by: User) -> User:
+    """Give ``user`` exactly one role of their organisation's kind."""
+    _check_manager(by, user.organisation)
+    _check_role_fits(user.organisation, role)
+    if user.pk == by.pk and role != Role.ENTERPRISE_ADMIN and user.has_role(Role.ENTERPRISE_ADMIN):
+        raise ValidationError({"role": _("You cannot remove your own administrator role.")})
+    before = sorted(user.role_names)
+    allowed = [str(r) for r in ROLES_OF_KIND[user.organisation.kind]]
+    user.groups.remove(*Group.objects.filter(name__in=allowed))
+    user.groups.add(Group.objects.get(name=role))
+    user._role_names = None
+    audit(verb=AuditVerb.ROLE_CHANGE, target=user, from_state=",".join(before), to_state=role)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user: User, active: bool, by: User, reason: str = "") -> User:
+    _check_manager(by, user.organisation)
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit(
+            verb=AuditVerb.REACTIVATE if active else AuditVerb.DEACTIVATE,
+            target=user,
+            from_state=str(not active),
+            to_state=str(active),
+            reason=reason,
+        )
+    return user

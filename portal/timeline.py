@@ -1,0 +1,43 @@
+"""Builds an object's timeline: its audit events plus whatever registered sources add (messages, receipts)."""
+
+from portal.choices import AuditVerb
+from portal.models import AuditEvent
+from portal.ui import TimelineEntry, timeline_sources
+
+_TONE = {AuditVerb.TRANSITION: "info", AuditVerb.DELETE: "warning", AuditVerb.LOGIN_FAILED: "warning"}
+
+
+def _status_labels(obj) -> dict[str, str]:
+    try:
+        field = obj._meta.get_field("status")
+    except Exception:
+        return {}
+    return {str(value): str(label) for value, label in (field.choices or [])}
+
+
+def audit_entries(obj, user) -> list[TimelineEntry]:
+    labels = _status_labels(obj)
+    verbs = dict(AuditVerb.choices)
+    entries = []
+    for event in AuditEvent.objects.visible_to(user).for_object(obj).select_related("actor"):
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                kind="audit",
+                title=str(verbs.get(event.verb, event.verb)),
+                detail=event.reason,
+                actor=event.actor.display_name if event.actor else event.actor_label,
+                from_state=labels.get(event.from_state, event.from_state),
+                to_state=labels.get(event.to_state, event.to_state),
+                tone=_TONE.get(event.verb, "info"),
+                extra={"payload": event.payload, "request_id": event.request_id},
+            )
+        )
+    return entries
+
+
+def timeline_for(obj, user) -> list[TimelineEntry]:
+    entries = audit_entries(obj, user)
+    for source in timeline_sources():
+        entries.extend(source(obj, user) or [])
+    return sorted(entries, key=lambda e: e.at)

@@ -1,0 +1,53 @@
+"""Error pages in the user's language, and the CSRF failure page."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from portal.middleware import is_api_request
+
+
+def _error(request, status: int, title: str, detail: str):
+    if is_api_request(request):
+        from django.http import JsonResponse
+
+        return JsonResponse({"code": f"http_{status}", "message": title, "field": None}, status=status)
+    return render(
+        request, "portal/error.html", {"status": status, "title": title, "detail": detail}, status=status
+    )
+
+
+def csrf_failure(request, reason=""):
+    return _error(
+        request,
+        403,
+        _("The form has expired or was not sent from this portal."),
+        _("Please go back, reload the page and submit again."),
+    )
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, _("The request could not be understood."), "")
+
+
+def permission_denied(request, exception=None):
+    return _error(
+        request,
+        403,
+        _("You do not have permission to open this page."),
+        _("If you think you should, ask your organisation's administrator."),
+    )
+
+
+def not_found(request, exception=None):
+    return _error(
+        request, 404, _("The page was not found."), _("It may have moved, or you may not have access to it.")
+    )
+
+
+def server_error(request):
+    return _error(
+        request,
+        500,
+        _("Something went wrong on our side."),
+        _("The error has been logged. Please try again in a few minutes."),
+    )

@@ -1,0 +1,121 @@
+#!/usr/bin/env python
+"""Translation catalogues: extract, compile, check.
+
+Each app keeps its own catalogue (``<app>/locale/zh_Hans/LC_MESSAGES/django.po``); the shell's strings and
+the top-level templates live in ``locale/``. Source strings are English; Chinese is the default language.
+
+    python scripts/i18n.py extract   # update every .po from the code and templates (needs GNU gettext)
+    python scripts/i18n.py compile   # .po -> .mo (pure Python, no gettext needed); .mo files are committed
+    python scripts/i18n.py check     # fail if a string is untranslated, fuzzy, or the .mo is out of date
+
+``check`` runs in the test suite; ``extract`` runs in CI and must not change any msgid (git diff).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = [
+    "portal",
+    "exchange",
+    "registration",
+    "customs",
+    "inspection",
+    "forex",
+    "tax_refund",
+    "trade_statistics",
+]
+LANGUAGE = "zh_Hans"
+IGNORE = [".venv/*", "var/*", "tests/*", "govmock/*", "bench/*", "docs/*", "scripts/*", "node_modules/*"]
+
+
+def catalogues() -> list[Path]:
+    found = [ROOT / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po"]
+    found += [
+        ROOT / app / "locale" / LANGUAGE / "LC_MESSAGES" / "django.po" for app in APPS if app != "portal"
+    ]
+    return [p for p in found if p.exists()]
+
+
+def extract() -> None:
+    (ROOT / "locale").mkdir(exist_ok=True)
+    for app in APPS:
+        if app != "portal":
+            (ROOT / app / "locale").mkdir(exist_ok=True)
+    args = [
+        sys.executable,
+        "manage.py",
+        "makemessages",
+        "-l",
+        LANGUAGE,
+        "--no-obsolete",
+        "--add-location=file",
+    ]
+    for pattern in IGNORE:
+        args += ["--ignore", pattern]
+    env = {**os.environ, "DEBUG": "true"}
+    subprocess.run(args, cwd=ROOT, check=True, env=env)  # noqa: S603
+    # The portal app's own strings go to the top-level catalogue (portal has no locale dir of its own).
+
+
+def compile_all() -> None:
+    for po_path in catalogues():
+        po = polib.pofile(str(po_path))
+        po.save_as_mofile(str(po_path.with_suffix(".mo")))
+        print(f"compiled {po_path.relative_to(ROOT)} ({len(po.translated_entries())} strings)")
+
+
+def problems() -> list[str]:
+    found = []
+    for po_path in catalogues():
+        rel = po_path.relative_to(ROOT)
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            if entry.obsolete:
+                continue
+            if "fuzzy" in entry.flags:
+                found.append(f"{rel}: fuzzy: {entry.msgid!r}")
+            elif not entry.translated():
+                found.append(f"{rel}: untranslated: {entry.msgid!r}")
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists():
+            found.append(f"{rel}: no compiled .mo (run: python scripts/i18n.py compile)")
+            continue
+        compiled = {
+            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+            for e in polib.mofile(str(mo_path))
+        }
+        for entry in po.translated_entries():
+            key = (entry.msgctxt, entry.msgid)
+            if key not in compiled or compiled[key] != (
+                entry.msgstr,
+                tuple(sorted(entry.msgstr_plural.items())),
+            ):
+                found.append(f"{rel}: .mo is out of date (run: python scripts/i18n.py compile)")
+                break
+    return found
+
+
+def main() -> int:
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "extract":
+        extract()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        issues = problems()
+        for issue in issues:
+            print(issue)
+        return 1 if issues else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

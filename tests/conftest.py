@@ -1,0 +1,99 @@
+"""Shared fixtures: organisations and users per role, API clients, the service rules of tests/services.py."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests import factories
+from tests.services import chromium_path, need, playwright_available, postgres_in_use, redis_available
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "browser" in item.keywords or "e2e" in item.keywords:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(autouse=True)
+def _service_requirements(request):
+    if request.node.get_closest_marker("postgres"):
+        need(postgres_in_use(), "PostgreSQL is not configured (set DATABASE_URL=postgres://...)")
+    if request.node.get_closest_marker("redis"):
+        need(redis_available(), "Redis is not reachable (set REDIS_URL=redis://...)")
+    if request.node.get_closest_marker("browser"):
+        need(playwright_available(), "the playwright package is not installed")
+        need(bool(chromium_path()), "Chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture
+def enterprise(db):
+    return factories.EnterpriseFactory()
+
+
+@pytest.fixture
+def other_enterprise(db):
+    return factories.EnterpriseFactory()
+
+
+@pytest.fixture
+def enterprise_admin(enterprise):
+    return factories.UserFactory(organisation=enterprise, role="enterprise_admin")
+
+
+@pytest.fixture
+def enterprise_operator(enterprise):
+    return factories.UserFactory(organisation=enterprise, role="enterprise_operator")
+
+
+@pytest.fixture
+def other_admin(other_enterprise):
+    return factories.UserFactory(organisation=other_enterprise, role="enterprise_admin")
+
+
+@pytest.fixture
+def commerce_bureau(db):
+    return factories.GovernmentFactory(kind="COMMERCE", code="ZJ-COMMERCE", name_cn="浙江省商务厅")
+
+
+@pytest.fixture
+def reviewer(commerce_bureau):
+    return factories.UserFactory(organisation=commerce_bureau, role="commerce_reviewer")
+
+
+@pytest.fixture
+def supervisor(commerce_bureau):
+    return factories.UserFactory(organisation=commerce_bureau, role="commerce_supervisor")
+
+
+@pytest.fixture
+def customs_officer(db):
+    org = factories.GovernmentFactory(kind="CUSTOMS", code="CUSTOMS-2900", name_cn="杭州海关")
+    return factories.UserFactory(organisation=org, role="customs_officer")
+
+
+@pytest.fixture
+def tax_officer(db):
+    org = factories.GovernmentFactory(kind="TAX", code="ZJ-TAX", name_cn="浙江省国家税务局")
+    return factories.UserFactory(organisation=org, role="tax_officer")
+
+
+@pytest.fixture
+def system_admin(db):
+    org = factories.GovernmentFactory(kind="OPERATOR", code="ZJ-OPERATOR", name_cn="浙江电子口岸")
+    return factories.UserFactory(organisation=org, role="system_admin")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)`` returns an APIClient authenticated as that user (session-less, forced auth)."""
+
+    def make(user):
+        client = APIClient()
+        client.force_authenticate(user=user)
+        return client
+
+    return make
