@@ -9,6 +9,7 @@ Organisation keys are stored encrypted (``portal.crypto``) in ``SigningKey`` and
 import base64
 import fcntl
 import hashlib
+import time
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -123,8 +124,25 @@ def _issue(organisation) -> tuple[str, str, x509.Certificate]:
     return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode(), cert
 
 
+_key_cache: dict[tuple[int, str], tuple[float, object]] = {}
+KEY_CACHE_SECONDS = 300
+
+
 def signing_key_for(organisation):
-    """The organisation's active key, issued on first use (racing workers: the unique constraint decides)."""
+    """The organisation's active key, issued on first use (racing workers: the unique constraint decides).
+
+    Kept in memory for a few minutes per process: a delivery should not cost a key lookup.
+    """
+    cache_key = (organisation.pk, organisation.code)
+    cached = _key_cache.get(cache_key)
+    if cached is not None and time.monotonic() - cached[0] < KEY_CACHE_SECONDS:
+        return cached[1]
+    key = _current_or_new_key(organisation)
+    _key_cache[cache_key] = (time.monotonic(), key)
+    return key
+
+
+def _current_or_new_key(organisation):
     from exchange.models import SigningKey
 
     existing = SigningKey.objects.filter(organisation=organisation, active=True).first()

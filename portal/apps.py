@@ -10,5 +10,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import roles, signals  # noqa: F401  (connect login/logout audit handlers)
+        from portal.choices import Role
+        from portal.ui import register_nav
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="portal.sync_role_permissions")
+        register_nav(_("Team"), "portal:team", [Role.ENTERPRISE_ADMIN], order=90)
+        register_nav(_("Audit trail"), "portal:audit-search", [Role.SYSTEM_ADMIN], order=90)

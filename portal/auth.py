@@ -1,5 +1,9 @@
 """Authentication helpers shared by the login page and the token endpoint."""
 
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
 
 def axes_username(request, credentials=None) -> str:
     """The username axes counts failures against: trimmed and case-folded, so 'Admin ' and 'admin' share."""
@@ -10,3 +14,26 @@ def axes_username(request, credentials=None) -> str:
         data = getattr(request, "data", None) or request.POST
         raw = data.get("username", "")
     return str(raw).strip().lower()[:150]
+
+
+def locked_out_body() -> dict:
+    """The API's lockout error, in the error shape of ``portal.api.errors``."""
+    body = {
+        "code": "locked_out",
+        "message": _("Too many failed attempts. The account is locked for a while; try again later."),
+        "field": None,
+    }
+    return {**body, "errors": [body]}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What axes answers once a username is locked out (``AXES_LOCKOUT_CALLABLE``).
+
+    The same answer whether or not the username exists (no enumeration): the page for browsers, the JSON
+    error body for the API, HTTP 429 for both.
+    """
+    from portal.middleware import is_api_request
+
+    if is_api_request(request):
+        return JsonResponse(locked_out_body(), status=429)
+    return render(request, "portal/auth/locked_out.html", status=429)

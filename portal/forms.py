@@ -38,7 +38,7 @@ class TokenCreateForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(label=_("Email"), max_length=254)  # the model column's length
     full_name = forms.CharField(label=_("Full name"), max_length=100, required=False)
     role = forms.ChoiceField(label=_("Role"))
 

@@ -46,9 +46,14 @@ def _via(request) -> str:
 
 
 def _bad_encoding(request):
-    message = _("The request is not valid UTF-8 text. Please submit the form again from the portal.")
     if is_api_request(request) or request.content_type == "application/json":
-        return JsonResponse({"code": "invalid_encoding", "message": message, "field": None}, status=400)
+        body = {
+            "code": "invalid_encoding",
+            "message": _("The request body is not valid UTF-8. Send text encoded as UTF-8."),
+            "field": None,
+        }
+        return JsonResponse({**body, "errors": [body]}, status=400)
+    message = _("The request is not valid UTF-8 text. Please submit the form again from the portal.")
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
@@ -71,7 +76,8 @@ class Utf8BodyMiddleware:
     def _is_utf8(request) -> bool:
         content_type = request.content_type or ""
         if content_type.startswith("multipart/"):
-            return not any("\ufffd" in value for value in request.POST.values())
+            # Django decodes multipart text fields with errors="replace": a U+FFFD marks a bad byte.
+            return not any("\ufffd" in value for _key, values in request.POST.lists() for value in values)
         if not content_type.startswith(_CHECKED_TYPES):
             return True
         try:

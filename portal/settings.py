@@ -1,7 +1,7 @@
 """Settings for the portal, read from the environment with typed defaults.
 
-Embedded defaults (no servers needed): SQLite in WAL mode under ``var/`` and a Celery broker on the file
-system. ``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` (or ``CELERY_BROKER_URL``) to Redis.
+Embedded defaults (no servers needed): SQLite in WAL mode under ``var/`` and a Celery broker in a SQLite
+file. ``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` (or ``CELERY_BROKER_URL``) to Redis.
 With ``DEBUG`` off (the default), ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` must be given or
 start-up fails naming the missing variable. See docs/configuration.md for every variable.
 """
@@ -64,9 +64,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RequestIdMiddleware",
-    "portal.middleware.Utf8BodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
+    # Before anything reads the body (CSRF reads request.POST), after the language rule so the refusal
+    # speaks the caller's language.
+    "portal.middleware.Utf8BodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -116,7 +118,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "portal.sqlite3",
+            "NAME": Path(env_str("SQLITE_PATH", str(VAR_DIR / "portal.sqlite3"))),
             # WAL lets the web, the worker and beat read while one of them writes; IMMEDIATE transactions
             # take the write lock up front so two writers queue on the busy timeout instead of failing with
             # "database is locked" halfway through a transaction.
@@ -143,26 +145,31 @@ else:
     }
 
 # --- Celery -------------------------------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-CELERY_BROKER_FOLDER = VAR_DIR / "broker"
-if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
-        "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
-        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
-        "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
-        "store_processed": False,
-    }
-else:
-    # Redis redelivers an unacknowledged task after the visibility timeout. Tasks here are short (an HTTP
-    # call with a 15 s ceiling) and never carry an ETA longer than the exchange backoff cap (300 s), so
-    # 15 minutes is comfortably longer than any task while still bounding how long a task lost with a
-    # killed worker waits. The exchange sweeper recovers such work much sooner anyway (ADR 0003).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
-        "socket_timeout": 10,
-        "socket_connect_timeout": 5,
-    }
+# Embedded default: a SQLite file through kombu's SQLAlchemy transport. Transactional, so a worker killed
+# mid-publish leaves no half-written message (kombu's file-system transport does, and then crashes every
+# consumer that reads it; ADR 0001).
+CELERY_BROKER_FILE = Path(env_str("CELERY_BROKER_FILE", str(VAR_DIR / "broker.sqlite3")))
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or f"sqla+sqlite:///{CELERY_BROKER_FILE}")
+if CELERY_BROKER_URL.startswith("sqla+"):
+    # Options go to SQLAlchemy's create_engine: wait on SQLite's lock instead of failing when busy.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
+# Redis redelivers an unacknowledged task after the visibility timeout. Tasks here are short (an HTTP call
+# with a 15 s ceiling) and never carry an ETA longer than the exchange backoff cap (300 s), so 15 minutes is
+# comfortably longer than any task while still bounding how long a task lost with a killed worker waits. The
+# exchange sweeper recovers such work much sooner anyway (ADR 0003).
+REDIS_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900),
+    "socket_timeout": 10,
+    "socket_connect_timeout": 2,
+    # Publishing gives up quickly when Redis is down (kombu would otherwise retry for ever inside a web
+    # request); the outbox row is committed and the sweeper publishes it later (ADR 0003).
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+if not CELERY_BROKER_URL.startswith("sqla+"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = dict(REDIS_TRANSPORT_OPTIONS)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = env_float("CELERY_BROKER_CONNECTION_TIMEOUT", 3.0)
 CELERY_TASK_IGNORE_RESULT = True
@@ -197,8 +204,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "portal/auth/locked_out.html"
-AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "portal.auth.lockout_response"  # page for browsers, JSON for the API; 429
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password"]
@@ -327,6 +333,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Choice sets used under several field names, or several sets under one field name ("status"), get one
+    # stable component name each (otherwise drf-spectacular invents names like "Status4b2Enum").
+    "ENUM_NAME_OVERRIDES": {
+        "MessageStatusEnum": "exchange.choices.MessageStatus",
+        "QualificationEnum": "registration.choices.Qualification",
+    },
 }
 
 # --- Exchange (messages to government departments) --------------------------------------------------
@@ -347,7 +359,14 @@ EXCHANGE_OVERDUE_CHECK_SECONDS = env_float("EXCHANGE_OVERDUE_CHECK_SECONDS", 60.
 # At most this many envelopes of one department on the wire at once, so a hanging department can occupy
 # only part of the worker pool and the others keep flowing (ADR 0003).
 EXCHANGE_DEPARTMENT_SLOTS = env_int("EXCHANGE_DEPARTMENT_SLOTS", 6)
+# Upper bound on business nodes per envelope (0: the protocol's limit per type, 100 for CEB). 1 disables
+# batching, which bench/exchange.py uses to compare one HTTP call per filing with a plain thread pool.
+EXCHANGE_MAX_NODES = env_int("EXCHANGE_MAX_NODES", 0)
 EXCHANGE_MIN_EXPECTED_SECONDS = env_float("EXCHANGE_MIN_EXPECTED_SECONDS", 60.0)
+# An envelope left "sending" longer than connect + read timeout + this margin belonged to a worker that died.
+EXCHANGE_STALE_MARGIN_SECONDS = env_float("EXCHANGE_STALE_MARGIN_SECONDS", 30.0)
+# A due envelope whose delivery task has not run this long after it was due is enqueued again by the sweeper.
+EXCHANGE_REQUEUE_GRACE_SECONDS = env_float("EXCHANGE_REQUEUE_GRACE_SECONDS", 30.0)
 EXCHANGE_DEFAULT_EXPECTED_SECONDS = env_float("EXCHANGE_DEFAULT_EXPECTED_SECONDS", 300.0)
 
 CELERY_BEAT_SCHEDULE = {
@@ -389,3 +408,11 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Registration (entity filing; docs/registration.md) -------------------------------------------------
+# The commerce bureau's service level in statutory working days (ADR 0013), the largest attachment accepted
+# (ADR 0011; the reverse proxy should cap request bodies a little above it), and self-service sign-ups per
+# client address per hour.
+REGISTRATION_SLA_WORKING_DAYS = env_int("REGISTRATION_SLA_WORKING_DAYS", 5)
+REGISTRATION_ATTACHMENT_MAX_BYTES = env_int("REGISTRATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+REGISTRATION_SIGNUPS_PER_HOUR = env_int("REGISTRATION_SIGNUPS_PER_HOUR", 30)

@@ -6,3 +6,52 @@ class RegistrationConfig(AppConfig):
     name = "registration"
     verbose_name = _("Registration")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from exchange.registry import register_handlers
+        from portal.choices import Role
+        from portal.roles import grant
+        from portal.seeding import register_seeder
+        from portal.ui import register_nav, register_timeline_source
+        from registration import matrix, panels
+        from registration.seeding import seed_registration
+        from registration.services import qualifications
+        from registration.timeline import qualification_timeline
+
+        view_all = "registration.view_all_entityfiling"
+        review = "registration.review_entityfiling"
+        supervise = "registration.countersign_entityfiling"
+        settings_perm = "registration.manage_registration_settings"
+        grant(Role.COMMERCE_REVIEWER, view_all, review)
+        grant(Role.COMMERCE_SUPERVISOR, view_all, review, supervise, settings_perm)
+        grant(Role.SYSTEM_ADMIN, view_all, settings_perm)
+
+        for spec in matrix.SPECS.values():
+            register_handlers(
+                spec.message_type, on_receipt=qualifications.on_receipt, on_failure=qualifications.on_failure
+            )
+        register_handlers(
+            "commerce.filing_status",
+            on_receipt=qualifications.on_status_receipt,
+            on_failure=qualifications.on_status_failure,
+        )
+        register_timeline_source(qualification_timeline)
+
+        enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]
+        bureau = [Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR]
+        register_nav(_("Entity filings"), "registration:filings", enterprise, order=10)
+        register_nav(_("Filing review"), "registration:queue", bureau, order=10)
+        register_nav(
+            _("Working-day calendar"),
+            "registration:calendar",
+            [Role.COMMERCE_SUPERVISOR, Role.SYSTEM_ADMIN],
+            order=60,
+        )
+        register_nav(
+            _("Return reasons"),
+            "registration:reasons",
+            [Role.COMMERCE_SUPERVISOR, Role.SYSTEM_ADMIN],
+            order=61,
+        )
+        panels.register()
+        register_seeder(seed_registration, order=10)

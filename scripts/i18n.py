@@ -12,6 +12,7 @@ the top-level templates live in ``locale/``. Source strings are English; Chinese
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,27 @@ def compile_all() -> None:
         print(f"compiled {po_path.relative_to(ROOT)} ({len(po.translated_entries())} strings)")
 
 
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]")
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text.replace("%%", "")))
+
+
+def _placeholder_problem(entry) -> str:
+    """A translation must use exactly the placeholders of its source, or rendering it fails."""
+    if entry.msgid_plural:
+        wanted = _placeholders(entry.msgid_plural)
+        texts = list(entry.msgstr_plural.values())
+    else:
+        wanted = _placeholders(entry.msgid)
+        texts = [entry.msgstr]
+    for text in texts:
+        if _placeholders(text) != wanted:
+            return f"placeholders {wanted} expected, found {_placeholders(text)}"
+    return ""
+
+
 def problems() -> list[str]:
     found = []
     for po_path in catalogues():
@@ -81,6 +103,8 @@ def problems() -> list[str]:
                 found.append(f"{rel}: fuzzy: {entry.msgid!r}")
             elif not entry.translated():
                 found.append(f"{rel}: untranslated: {entry.msgid!r}")
+            elif problem := _placeholder_problem(entry):
+                found.append(f"{rel}: {problem}: {entry.msgid!r}")
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists():
             found.append(f"{rel}: no compiled .mo (run: python scripts/i18n.py compile)")

@@ -1,5 +1,7 @@
 """Shared fixtures: organisations and users per role, API clients, the service rules of tests/services.py."""
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -97,3 +99,20 @@ def api_as():
         return client
 
     return make
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove this session's broker file and upload folder (their names carry the session id)."""
+    import shutil
+
+    from django.conf import settings
+
+    broker = getattr(settings, "CELERY_BROKER_FILE", None)
+    if broker is not None and getattr(settings, "TEST_TAG", "") and settings.TEST_TAG in str(broker):
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            path = f"{broker}{suffix}"
+            if os.path.exists(path):
+                os.remove(path)
+    private = getattr(settings, "PRIVATE_MEDIA_ROOT", None)
+    if private is not None and getattr(settings, "TEST_TAG", "") and settings.TEST_TAG in str(private):
+        shutil.rmtree(private, ignore_errors=True)

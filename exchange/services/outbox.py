@@ -8,6 +8,7 @@ HTTP timeout has certainly passed.
 
 import logging
 import random
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -23,7 +24,7 @@ from exchange.models import CallbackNonce, DepartmentState, Envelope, Message
 from exchange.registry import handlers_for
 from exchange.services.leases import lease
 from portal.choices import AuditVerb
-from portal.services.audit import audit
+from portal.services.audit import audit, audit_many, build_event
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,13 @@ def _flush_after_commit(spec: catalog.MessageType, sender_id: int) -> None:
             return
 
     def fire():
+        if settings.EXCHANGE_BATCH_WINDOW_SECONDS <= 0:
+            # No window to wait for: batch what this transaction wrote right away, saving a task hop.
+            try:
+                flush_pending(message_type=spec.code, sender_id=sender_id)
+            except Exception:
+                log.warning("inline flush failed; the sweeper will batch these messages", exc_info=True)
+            return
         from exchange.tasks import flush
 
         publish(
@@ -98,10 +106,13 @@ def publish(task, *, args, queue: str, countdown: float = 0) -> bool:
 def flush_pending(*, message_type: str, sender_id: int, limit_envelopes: int = 50) -> list[int]:
     """Group pending messages of one type and sender into envelopes of at most ``max_nodes`` nodes."""
     spec = catalog.message_type(message_type)
+    max_nodes = min(spec.max_nodes, settings.EXCHANGE_MAX_NODES or spec.max_nodes)
     created = []
     with transaction.atomic():
         messages = list(
-            Message.objects.select_for_update(skip_locked=True)
+            # of=("self",): lock the messages only. Locking the joined sender row too would make every other
+            # flush or claim for the same sender skip its rows (skip_locked) and leave them undelivered.
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("sender")
             .filter(
                 message_type=message_type,
@@ -109,10 +120,10 @@ def flush_pending(*, message_type: str, sender_id: int, limit_envelopes: int = 5
                 envelope__isnull=True,
                 status=MessageStatus.PENDING,
             )
-            .order_by("id")[: spec.max_nodes * limit_envelopes]
+            .order_by("id")[: max_nodes * limit_envelopes]
         )
-        for start in range(0, len(messages), spec.max_nodes):
-            chunk = messages[start : start + spec.max_nodes]
+        for start in range(0, len(messages), max_nodes):
+            chunk = messages[start : start + max_nodes]
             envelope = _build_envelope(spec, chunk)
             Message.objects.filter(pk__in=[m.pk for m in chunk]).update(envelope=envelope)
             created.append(envelope.pk)
@@ -129,6 +140,7 @@ def _build_envelope(spec: catalog.MessageType, chunk: list[Message]) -> Envelope
         sender=sender,
         node_count=len(chunk),
         next_attempt_at=timezone.now(),
+        enqueued_at=timezone.now(),  # published right after commit; the sweeper's grace period starts here
     )
     if spec.fmt == "ceb":
         envelope.content_type = "application/xml; charset=utf-8"
@@ -152,17 +164,18 @@ def _build_envelope(spec: catalog.MessageType, chunk: list[Message]) -> Envelope
 def _enqueue_delivery(envelope_pk: int, department: str, countdown: float = 0) -> None:
     from exchange.tasks import deliver
 
-    if publish(deliver, args=[envelope_pk], queue=queue_for(department), countdown=countdown):
-        Envelope.objects.filter(pk=envelope_pk).update(enqueued_at=timezone.now())
+    publish(deliver, args=[envelope_pk], queue=queue_for(department), countdown=countdown)
 
 
 # --- delivery -------------------------------------------------------------------------------------------
 def _claim(envelope_pk: int):
-    """Move a due envelope to ``sending``; None if it is not ours to send now (locked, sent, not due)."""
+    """Move a due envelope to ``sending``; None if it is not to be sent now (already sent or not due)."""
     now = timezone.now()
     with transaction.atomic():
+        # Block (briefly) rather than skip: every holder of this row lock commits within milliseconds (no
+        # HTTP inside), and skipping would drop the delivery until the sweeper noticed.
         envelope = (
-            Envelope.objects.select_for_update(skip_locked=True)
+            Envelope.objects.select_for_update(of=("self",))
             .select_related("sender")
             .filter(pk=envelope_pk)
             .first()
@@ -225,7 +238,11 @@ def envelope_deliver(envelope_pk: int) -> str:
 
 
 def _stale_after() -> float:
-    return settings.EXCHANGE_CONNECT_TIMEOUT + settings.EXCHANGE_READ_TIMEOUT + 30
+    return (
+        settings.EXCHANGE_CONNECT_TIMEOUT
+        + settings.EXCHANGE_READ_TIMEOUT
+        + settings.EXCHANGE_STALE_MARGIN_SECONDS
+    )
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -253,7 +270,8 @@ def _record_sent(envelope: Envelope, result) -> None:
         Message.objects.filter(pk__in=[m.pk for m in moved]).update(
             status=MessageStatus.SENT, sent_at=now, expected_by=expected, last_error=""
         )
-        Message.objects.filter(envelope=envelope, sent_at__isnull=True).update(sent_at=now)
+        if len(moved) < envelope.node_count:  # some answered before we recorded the send: stamp them too
+            Message.objects.filter(envelope=envelope, sent_at__isnull=True).update(sent_at=now)
         _audit_messages(moved, to_status=MessageStatus.SENT, reason=f"HTTP {result.status}")
 
 
@@ -295,10 +313,17 @@ def _schedule_retry(envelope: Envelope, result) -> None:
         _enqueue_delivery(envelope.pk, envelope.department, countdown=delay)
 
 
+_last_success_noted: dict[str, float] = {}
+
+
 def _note_department(department: str, *, ok: bool, error: str = "") -> None:
+    """Keep the department's reachability for the health page; a run of successes writes once per 5 s."""
+    if ok and time.monotonic() - _last_success_noted.get(department, float("-inf")) < 5:
+        return
     now = timezone.now()
     state, _ = DepartmentState.objects.get_or_create(department=department)
     if ok:
+        _last_success_noted[department] = time.monotonic()
         if (
             not state.reachable
             or state.consecutive_failures
@@ -309,6 +334,7 @@ def _note_department(department: str, *, ok: bool, error: str = "") -> None:
                 reachable=True, consecutive_failures=0, last_success_at=now
             )
     else:
+        _last_success_noted.pop(department, None)
         failures = state.consecutive_failures + 1
         DepartmentState.objects.filter(pk=state.pk).update(
             consecutive_failures=failures,
@@ -319,15 +345,19 @@ def _note_department(department: str, *, ok: bool, error: str = "") -> None:
 
 
 def _audit_messages(messages: list[Message], *, to_status: str, reason: str = "") -> None:
-    for message in messages:
-        audit(
-            verb=AuditVerb.MESSAGE,
-            target=message,
-            from_state=message.status,
-            to_state=to_status,
-            reason=reason[:500],
-            payload={"department": message.department, "type": message.message_type},
-        )
+    audit_many(
+        [
+            build_event(
+                verb=AuditVerb.MESSAGE,
+                target=message,
+                from_state=message.status,
+                to_state=to_status,
+                reason=reason[:500],
+                payload={"department": message.department, "type": message.message_type},
+            )
+            for message in messages
+        ]
+    )
 
 
 def expected_latency(department: str, message_type: str) -> float:
@@ -370,7 +400,9 @@ def sweep() -> dict:
 
 def _flush_orphans(now) -> int:
     """Messages whose flush task never ran (broker down at commit): batch them now."""
-    window = timedelta(seconds=settings.EXCHANGE_BATCH_WINDOW_SECONDS + 5)
+    window = timedelta(
+        seconds=settings.EXCHANGE_BATCH_WINDOW_SECONDS + settings.EXCHANGE_REQUEUE_GRACE_SECONDS
+    )
     groups = (
         Message.objects.filter(
             status=MessageStatus.PENDING, envelope__isnull=True, created_at__lt=now - window
@@ -385,8 +417,8 @@ def _flush_orphans(now) -> int:
     return count
 
 
-def _enqueue_due(now, grace_seconds: float = 30) -> int:
-    grace = timedelta(seconds=grace_seconds)
+def _enqueue_due(now) -> int:
+    grace = timedelta(seconds=settings.EXCHANGE_REQUEUE_GRACE_SECONDS)
     due = (
         Envelope.objects.filter(status=EnvelopeStatus.PENDING, next_attempt_at__lt=now - grace)
         .exclude(enqueued_at__gt=now - grace)
@@ -397,6 +429,7 @@ def _enqueue_due(now, grace_seconds: float = 30) -> int:
     for pk, department in due:
         by_department[department].append(pk)
     for department, pks in by_department.items():
+        Envelope.objects.filter(pk__in=pks).update(enqueued_at=now)
         for pk in pks:
             _enqueue_delivery(pk, department)
     return sum(len(p) for p in by_department.values())

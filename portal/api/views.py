@@ -12,6 +12,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from portal.api.viewsets import ScopedReadOnlyViewSet
+from portal.auth import locked_out_body
 from portal.models import Notification
 from portal.services import notifications, tokens
 
@@ -50,12 +51,7 @@ class ObtainTokenView(APIView):
         except AxesBackendPermissionDenied:
             user = None
         if getattr(request._request, "axes_locked_out", False):
-            body = {
-                "code": "locked_out",
-                "field": None,
-                "message": _("Too many failed attempts. The account is locked for a while; try again later."),
-            }
-            return Response({**body, "errors": [body]}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(locked_out_body(), status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None or not user.is_active:
             body = {
                 "code": "invalid_credentials",

@@ -5,12 +5,16 @@ from django.utils.translation import gettext as _
 
 from portal.middleware import is_api_request
 
+# The same codes DRF gives these errors inside a view, so a client sees one code whoever answered.
+_API_CODES = {400: "parse_error", 403: "permission_denied", 404: "not_found", 500: "server_error"}
 
-def _error(request, status: int, title: str, detail: str):
+
+def _error(request, status: int, title: str, detail: str, code: str = ""):
     if is_api_request(request):
         from django.http import JsonResponse
 
-        return JsonResponse({"code": f"http_{status}", "message": title, "field": None}, status=status)
+        body = {"code": code or _API_CODES.get(status, f"http_{status}"), "message": title, "field": None}
+        return JsonResponse({**body, "errors": [body]}, status=status)
     return render(
         request, "portal/error.html", {"status": status, "title": title, "detail": detail}, status=status
     )
@@ -22,6 +26,7 @@ def csrf_failure(request, reason=""):
         403,
         _("The form has expired or was not sent from this portal."),
         _("Please go back, reload the page and submit again."),
+        code="csrf_failed",
     )
 
 

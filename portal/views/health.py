@@ -22,7 +22,8 @@ def _check_broker() -> tuple[bool, str]:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # One attempt: a probe answers at once and the prober (compose, load balancer) retries.
+            conn.ensure_connection(max_retries=0, timeout=2)
             return True, conn.transport_cls if isinstance(
                 conn.transport_cls, str
             ) else conn.transport.driver_name

@@ -19,7 +19,8 @@ def test_login_page_is_served_with_security_headers(client):
     response = client.get("/login/")
     assert response.status_code == 200
     csp = response["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Request-ID"]

@@ -1,0 +1,1 @@
+"""The asynchronous side of govmock: processing received messages, emitting and pushing receipts."""

@@ -1,0 +1,1 @@
+"""govmock's HTTP side: a plain WSGI application (no framework) and its endpoints."""

@@ -1,0 +1,285 @@
+"""Serializers of the registration API: explicit fields, read and write kept apart, one input per action."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.choices import Role
+from portal.models import User
+from registration import certificate, clock
+from registration.choices import (
+    IN_FORCE,
+    AttachmentKind,
+    EconomicType,
+    EntityType,
+    IdType,
+    Qualification,
+    ServiceScope,
+    Subtype,
+)
+from registration.models import EntityFiling, FieldComment, FilingAttachment, QualificationTask
+from registration.services.review import COMMENTABLE_FIELDS
+
+
+class OwnerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name_cn = serializers.CharField()
+
+
+class ClockSerializer(serializers.Serializer):
+    used = serializers.IntegerField(help_text="working days used with the bureau")
+    limit = serializers.IntegerField(help_text="service level in working days")
+    left = serializers.IntegerField()
+    running = serializers.BooleanField(
+        help_text="false while returned to the applicant or after the decision"
+    )
+    overdue = serializers.BooleanField()
+    due_on = serializers.DateField(allow_null=True)
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    code_label = serializers.CharField(source="get_code_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    message_id = serializers.CharField(
+        source="message.message_id", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = QualificationTask
+        fields = [
+            "id",
+            "code",
+            "code_label",
+            "mandatory",
+            "status",
+            "status_label",
+            "identifier",
+            "result",
+            "reason",
+            "attempts",
+            "message_id",
+            "sent_at",
+            "done_at",
+        ]
+
+
+class FilingSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    owner = OwnerSerializer(read_only=True)
+    previous = serializers.PrimaryKeyRelatedField(read_only=True)
+    assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
+    legal_rep_id_no = serializers.CharField(source="legal_rep_id_masked", read_only=True)
+    clock = serializers.SerializerMethodField()
+    qualifications = QualificationSerializer(many=True, read_only=True)
+    verify_url = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EntityFiling
+        fields = [
+            "id",
+            "url",
+            "filing_no",
+            "version",
+            "lineage",
+            "previous",
+            "owner",
+            "entity_type",
+            "subtype",
+            "status",
+            "status_label",
+            "status_reason",
+            "name_cn",
+            "name_en",
+            "uscc",
+            "org_code",
+            "customs_code",
+            "ciq_code",
+            "dxp_id",
+            "ft_record_no",
+            "tax_filing_no",
+            "safe_directory_no",
+            "fx_class",
+            "division_code",
+            "division_note",
+            "economic_type",
+            "legal_rep_name",
+            "legal_rep_id_type",
+            "legal_rep_id_no",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "address",
+            "registered_capital_cny",
+            "is_vat_general_taxpayer",
+            "platform_urls",
+            "service_scopes",
+            "payment_licence_no",
+            "optional_qualifications",
+            "review_round",
+            "assigned_to",
+            "first_submitted_at",
+            "submitted_at",
+            "decided_at",
+            "activated_at",
+            "clock",
+            "qualifications",
+            "verify_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(ClockSerializer)
+    def get_clock(self, filing) -> dict:
+        state = clock.clock_state(filing, calendar=self.context.get("calendar"))
+        return {
+            "used": state.used,
+            "limit": state.limit,
+            "left": state.left,
+            "running": state.running,
+            "overdue": state.overdue,
+            "due_on": state.due_on,
+        }
+
+    def get_verify_url(self, filing) -> str | None:
+        return certificate.verify_url(filing) if filing.verify_token and filing.status in IN_FORCE else None
+
+    def get_url(self, filing) -> str:
+        return reverse("api:registration-filing-detail", args=[filing.pk])
+
+
+class FilingWriteSerializer(serializers.Serializer):
+    """Draft fields. Formats and rules E-1…E-7 are checked by the services, as on the pages."""
+
+    entity_type = serializers.ChoiceField(choices=EntityType.choices, required=False)
+    subtype = serializers.ChoiceField(choices=[("", ""), *Subtype.choices], required=False, allow_blank=True)
+    name_cn = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    uscc = serializers.CharField(max_length=24, required=False, allow_blank=True)
+    customs_code = serializers.CharField(max_length=12, required=False, allow_blank=True, allow_null=True)
+    division_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
+    division_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    economic_type = serializers.ChoiceField(choices=EconomicType.choices, required=False)
+    legal_rep_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    legal_rep_id_type = serializers.ChoiceField(choices=IdType.choices, required=False)
+    legal_rep_id_no = serializers.CharField(max_length=30, required=False, allow_blank=True, write_only=True)
+    contact_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    contact_email = serializers.CharField(max_length=254, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    registered_capital_cny = serializers.DecimalField(
+        max_digits=18, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
+    is_vat_general_taxpayer = serializers.BooleanField(required=False)
+    platform_urls = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+    service_scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ServiceScope.choices), required=False
+    )
+    payment_licence_no = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, allow_null=True
+    )
+    optional_qualifications = serializers.ListField(
+        child=serializers.ChoiceField(choices=Qualification.choices), required=False
+    )
+
+    def validate(self, attrs):
+        if self.instance is None and not attrs.get("entity_type"):
+            raise serializers.ValidationError({"entity_type": "This field is required."}, code="required")
+        if self.instance is not None and {"entity_type", "subtype"} & set(attrs):
+            raise serializers.ValidationError(
+                {"entity_type": "The role of a filing cannot change; start a new filing for another role."},
+                code="immutable",
+            )
+        return attrs
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class CommentInput(serializers.Serializer):
+    field = serializers.ChoiceField(choices=sorted(COMMENTABLE_FIELDS))
+    text = serializers.CharField(max_length=2000)
+
+
+class ReturnInput(serializers.Serializer):
+    reason_codes = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    comments = CommentInput(many=True, required=False, default=list)
+
+
+class CountersignInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["confirm", "decline"])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class AssignInput(serializers.Serializer):
+    reviewer = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True, groups__name=Role.COMMERCE_REVIEWER).distinct()
+    )
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = FieldComment
+        fields = ["id", "field", "review_round", "text", "author", "created_at"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FilingAttachment
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "created_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, attachment) -> str:
+        return reverse(
+            "api:registration-filing-attachment-download", args=[attachment.filing_id, attachment.pk]
+        )
+
+
+class AttachmentUploadInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    file = serializers.FileField(help_text="PDF, JPEG or PNG, at most 10 MB; sniffed by content")
+
+
+class ProblemSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+    blocking = serializers.BooleanField()
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    detail = serializers.CharField()
+    actor = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    code = serializers.CharField()
+    tone = serializers.CharField()

@@ -1,0 +1,18 @@
+"""Models of entity filing; see each module's docstrings for what they guarantee."""
+
+from registration.models.attachment import FilingAttachment, private_storage
+from registration.models.calendar import HolidayCalendar
+from registration.models.filing import EntityFiling, FilingCounter
+from registration.models.qualification import QualificationTask
+from registration.models.review import FieldComment, ReturnReason
+
+__all__ = [
+    "EntityFiling",
+    "FieldComment",
+    "FilingAttachment",
+    "FilingCounter",
+    "HolidayCalendar",
+    "QualificationTask",
+    "ReturnReason",
+    "private_storage",
+]

@@ -1,0 +1,145 @@
+"""Reads of entity filings. Everything starts from ``visible_to(user)``; counts included."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from registration.choices import (
+    IN_FORCE,
+    CertificateState,
+    FilingStatus,
+    TaskStatus,
+)
+from registration.models import EntityFiling, FieldComment
+
+QUEUES = ("unassigned", "mine", "all", "countersign")
+
+
+def filings_for(user):
+    return EntityFiling.objects.visible_to(user)
+
+
+def queue(user, *, which: str = "unassigned", entity_type: str = "", city: str = "", age: str = ""):
+    """The bureau's work queues, oldest submission first; ``age`` is ``overdue``, ``due_soon`` or days."""
+    qs = filings_for(user).select_related("owner", "assigned_to")
+    if which == "unassigned":
+        qs = qs.filter(status=FilingStatus.SUBMITTED, assigned_to__isnull=True)
+    elif which == "mine":
+        qs = qs.filter(assigned_to=user).with_bureau()
+    elif which == "countersign":
+        qs = qs.filter(status=FilingStatus.REJECT_PENDING)
+    else:
+        qs = qs.exclude(status=FilingStatus.DRAFT)
+    if entity_type:
+        qs = qs.filter(entity_type=entity_type)
+    if city:
+        qs = qs.filter(division_code__startswith=city)
+    today = timezone.localdate()
+    if age == "overdue":
+        qs = qs.filter(clock_running_since__isnull=False, clock_due_on__lt=today)
+    elif age == "due_soon":
+        qs = qs.filter(clock_running_since__isnull=False, clock_due_on__lte=today + timedelta(days=2))
+    elif age.isdigit():
+        qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=int(age)))
+    return qs.order_by("submitted_at", "id")
+
+
+def queue_counts(user) -> dict:
+    qs = filings_for(user)
+    today = timezone.localdate()
+    return qs.aggregate(
+        unassigned=Count("id", filter=Q(status=FilingStatus.SUBMITTED, assigned_to__isnull=True)),
+        mine=Count(
+            "id",
+            filter=Q(
+                assigned_to=user,
+                status__in=[FilingStatus.SUBMITTED, FilingStatus.UNDER_REVIEW, FilingStatus.REJECT_PENDING],
+            ),
+        ),
+        overdue=Count("id", filter=Q(clock_running_since__isnull=False, clock_due_on__lt=today)),
+        countersign=Count("id", filter=Q(status=FilingStatus.REJECT_PENDING)),
+    )
+
+
+def queue_position(filing) -> tuple[int, int] | None:
+    """(position, length) of a SUBMITTED filing in the bureau's first-come queue; None otherwise."""
+    if filing.status != FilingStatus.SUBMITTED or filing.submitted_at is None:
+        return None
+    waiting = EntityFiling.objects.filter(status=FilingStatus.SUBMITTED)
+    ahead = waiting.filter(
+        Q(submitted_at__lt=filing.submitted_at) | Q(submitted_at=filing.submitted_at, pk__lt=filing.pk)
+    ).count()
+    return ahead + 1, waiting.count()
+
+
+def needing_action(user) -> dict:
+    """The enterprise's filings that wait for it: drafts, returned ones, refused or failed qualifications."""
+    qs = filings_for(user)
+    refused = (
+        qs.filter(
+            qualifications__status__in=[TaskStatus.REJECTED, TaskStatus.FAILED],
+            status__in=[FilingStatus.APPROVED, *IN_FORCE],
+        )
+        .distinct()
+        .order_by("-updated_at")
+    )
+    return {
+        "drafts": list(qs.filter(status=FilingStatus.DRAFT).order_by("-updated_at")[:10]),
+        "returned": list(qs.filter(status=FilingStatus.RETURNED).order_by("-returned_at")[:10]),
+        "refused": list(refused[:10]),
+    }
+
+
+def versions_of(filing):
+    return EntityFiling.objects.filter(lineage=filing.lineage).order_by("version")
+
+
+def other_roles(filing, user):
+    """The organisation's other role filings (the latest version of each lineage)."""
+    qs = filings_for(user).filter(owner_id=filing.owner_id).exclude(lineage=filing.lineage)
+    latest = {}
+    for row in qs.order_by("lineage", "-version"):
+        latest.setdefault(row.lineage, row)
+    return list(latest.values())
+
+
+def comments_by_field(filing) -> dict[str, list[FieldComment]]:
+    grouped: dict[str, list[FieldComment]] = {}
+    for comment in filing.field_comments.select_related("author").order_by("-review_round", "created_at"):
+        grouped.setdefault(comment.field, []).append(comment)
+    return grouped
+
+
+@dataclass(frozen=True)
+class Verification:
+    state: str
+    name_cn: str
+    filing_no: str
+    as_of: object
+
+    @property
+    def label(self):
+        return CertificateState(self.state).label
+
+
+def verification(token: str) -> Verification | None:
+    """What the public page may show for a certificate token: status, name and number; nothing else."""
+    if not token or len(token) > 64:
+        return None
+    versions = list(
+        EntityFiling.objects.filter(verify_token=token)
+        .only("status", "name_cn", "filing_no", "version", "status_changed_at")
+        .order_by("-version")
+    )
+    if not versions:
+        return None
+    states = {
+        FilingStatus.ACTIVE: CertificateState.VALID,
+        FilingStatus.SUSPENDED: CertificateState.SUSPENDED,
+        FilingStatus.REVOKED: CertificateState.REVOKED,
+    }
+    current = next((v for v in versions if v.status in states), versions[-1])
+    state = states.get(current.status, CertificateState.NOT_IN_FORCE)
+    return Verification(state, current.name_cn, current.filing_no, current.status_changed_at)

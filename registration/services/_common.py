@@ -1,0 +1,143 @@
+"""Shared steps of every filing service: lock, move through the transition table, audit, notify."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import AuditVerb, Role
+from portal.services.audit import audit
+from portal.services.notifications import enterprise_staff, notify, users_with_role
+from portal.statemachine import TransitionNotAllowed, check_transition
+from registration.models import EntityFiling, FilingCounter
+from registration.transitions import TRANSITIONS
+
+VERB_LABELS = {
+    "submit": _("submit"),
+    "withdraw": _("withdraw"),
+    "edit": _("edit"),
+    "accept": _("claim"),
+    "assign": _("assign"),
+    "approve": _("approve"),
+    "return": _("return for correction"),
+    "reject_request": _("propose rejection"),
+    "countersign": _("countersign the rejection"),
+    "decline": _("decline the rejection"),
+    "activate": _("activate"),
+    "suspend": _("suspend"),
+    "reinstate": _("reinstate"),
+    "revoke": _("revoke"),
+    "supersede": _("supersede"),
+    "discard": _("discard"),
+    "change": _("file a change"),
+    "retry": _("apply again"),
+    "upload": _("add attachments"),
+}
+
+
+def lock(filing) -> EntityFiling:
+    """Re-read the filing under a row lock (the caller is inside ``transaction.atomic``)."""
+    return EntityFiling.objects.select_for_update().get(pk=filing.pk)
+
+
+def not_allowed(filing, verb: str) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        current=str(filing.get_status_display()),
+        verb=str(VERB_LABELS.get(verb, verb)),
+        label=str(_("filing")),
+    )
+
+
+def require_status(filing, verb: str, allowed) -> None:
+    if filing.status not in allowed:
+        raise not_allowed(filing, verb)
+
+
+def move(filing, *, verb: str, by, reason: str = "", audit_verb=AuditVerb.TRANSITION, payload=None) -> str:
+    """Apply ``verb`` from the table (else ``TransitionNotAllowed``), stamp and audit.
+
+    Returns the old status; the caller saves the row.
+    """
+    try:
+        target = check_transition(TRANSITIONS, current=filing.status, verb=verb, label="filing")
+    except TransitionNotAllowed:
+        raise not_allowed(filing, verb) from None
+    before = filing.status
+    filing.status = target
+    filing.status_changed_at = timezone.now()
+    if reason:
+        filing.status_reason = reason
+    audit(
+        verb=audit_verb,
+        target=filing,
+        actor=by,
+        from_state=before,
+        to_state=target,
+        reason=reason,
+        payload={"action": verb, **(payload or {})},
+    )
+    return before
+
+
+def save_status(filing, *fields: str) -> None:
+    """Save a status change; a second ACTIVE version of one identity and role is refused (E-5)."""
+    try:
+        with transaction.atomic():
+            filing.save(update_fields=["status", "status_changed_at", "status_reason", *fields])
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"uscc": _("A filing for this identity and role is already active (rule E-5).")},
+            code="identity_active",
+        ) from exc
+
+
+def tell_applicant(filing, *, verb: str, title, body="", params=None, email: bool = True) -> None:
+    notify(
+        recipients=enterprise_staff(filing.owner),
+        verb=f"registration.{verb}",
+        title=title,
+        body=body,
+        params={"no": filing.filing_no, "name": filing.name_cn, **(params or {})},
+        target=filing,
+        url=filing.get_absolute_url(),
+        email=email,
+    )
+
+
+def tell_bureau(
+    filing, *, verb: str, title, body="", params=None, recipients=None, email: bool = True
+) -> None:
+    if recipients is None:
+        recipients = (
+            [filing.assigned_to] if filing.assigned_to_id else list(users_with_role(Role.COMMERCE_REVIEWER))
+        )
+    notify(
+        recipients=[r for r in recipients if r is not None],
+        verb=f"registration.{verb}",
+        title=title,
+        body=body,
+        params={"no": filing.filing_no, "name": filing.name_cn, **(params or {})},
+        target=filing,
+        url=filing.get_review_url(),
+        email=email,
+    )
+
+
+def supervisors():
+    return list(users_with_role(Role.COMMERCE_SUPERVISOR))
+
+
+def next_filing_no(now=None) -> str:
+    """``ZJKJ`` + local date + 8-digit per-day sequence; safe under concurrency (row lock on the counter)."""
+    day = timezone.localdate(now)
+    try:
+        with transaction.atomic():
+            FilingCounter.objects.get_or_create(day=day)
+    except IntegrityError:
+        pass  # another transaction created today's counter first; lock it below
+    counter = FilingCounter.objects.select_for_update().get(day=day)
+    counter.last += 1
+    if counter.last > 99_999_999:
+        raise RuntimeError("filing number sequence exhausted for the day")
+    counter.save(update_fields=["last"])
+    return f"ZJKJ{day:%Y%m%d}{counter.last:08d}"

@@ -1,0 +1,295 @@
+"""The applicant's side: create and edit drafts, submit, withdraw, and file a change after approval."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal import identifiers
+from portal.choices import AuditVerb
+from portal.crypto import encrypt_text
+from portal.services.audit import audit
+from registration import clock, validation
+from registration.choices import (
+    EDITABLE,
+    SUBTYPES_OF,
+    EconomicType,
+    EntityType,
+    FilingStatus,
+    IdType,
+    Subtype,
+)
+from registration.models import EntityFiling, FilingAttachment
+from registration.policies import ensure_applicant
+from registration.services._common import (
+    lock,
+    move,
+    next_filing_no,
+    not_allowed,
+    require_status,
+    tell_applicant,
+    tell_bureau,
+)
+from registration.validation.identity import identity_key_for
+
+EDITABLE_FIELDS = (
+    "name_cn",
+    "name_en",
+    "uscc",
+    "customs_code",
+    "division_code",
+    "division_note",
+    "economic_type",
+    "legal_rep_name",
+    "legal_rep_id_type",
+    "legal_rep_id_no",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "registered_capital_cny",
+    "is_vat_general_taxpayer",
+    "platform_urls",
+    "service_scopes",
+    "payment_licence_no",
+    "optional_qualifications",
+)
+# A change version keeps the identity and role of the filing it changes.
+LOCKED_IN_CHANGE = ("uscc",)
+_IDENTIFIERS = ("uscc", "customs_code")
+_CHOICES = {"economic_type": EconomicType.values, "legal_rep_id_type": IdType.values}
+
+
+def _problems_to_error(problems) -> ValidationError:
+    by_field: dict[str, list] = {}
+    for problem in problems:
+        by_field.setdefault(problem.field, []).append(ValidationError(problem.message, code=problem.code))
+    return ValidationError(by_field)
+
+
+def _clean(data: dict) -> dict:
+    cleaned = {}
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if name in _IDENTIFIERS and value:
+            value = identifiers.normalise(value)
+        if name in _CHOICES and value in (None, ""):
+            continue  # an unchosen select keeps the current value (the model has a default)
+        if name in _CHOICES and value not in _CHOICES[name]:
+            raise ValidationError(
+                {name: ValidationError(_("Choose one of the listed values."), code="invalid_choice")}
+            )
+        if name == "legal_rep_id_no":
+            value = (value or "").upper()
+        if name in ("platform_urls", "service_scopes", "optional_qualifications"):
+            value = [v.strip() if isinstance(v, str) else v for v in (value or []) if v not in ("", None)]
+        cleaned[name] = value
+    return cleaned
+
+
+def _apply(filing: EntityFiling, data: dict) -> list[str]:
+    """Copy cleaned values onto the filing; returns the names of the fields that changed."""
+    changed = []
+    for name, value in data.items():
+        if name == "legal_rep_id_no":
+            if value and value != filing.legal_rep_id_no:
+                filing.legal_rep_id_no_encrypted = encrypt_text(value)
+                filing.legal_rep_id_last4 = value[-4:]
+                changed.append(name)
+            continue
+        if name in ("customs_code", "payment_licence_no") and value == "":
+            value = None
+        if getattr(filing, name) != value:
+            setattr(filing, name, value)
+            changed.append(name)
+    if "uscc" in changed and len(filing.uscc) == 18:
+        filing.org_code = filing.uscc[8:17]
+    if filing.subtype == Subtype.INDIVIDUAL_BUSINESS:
+        filing.economic_type = EconomicType.INDIVIDUAL
+    filing.identity_key = identity_key_for(filing)
+    return changed
+
+
+def _check_role(entity_type: str, subtype: str) -> None:
+    if entity_type not in EntityType.values:
+        raise ValidationError({"entity_type": _("Choose an entity type.")})
+    if subtype not in SUBTYPES_OF[EntityType(entity_type)]:
+        raise ValidationError({"subtype": _("Choose a subtype that belongs to the entity type.")})
+
+
+def _agent_for(owner) -> EntityFiling | None:
+    return EntityFiling.objects.filter(
+        owner=owner, subtype=Subtype.COMPREHENSIVE, status=FilingStatus.ACTIVE
+    ).first()
+
+
+@transaction.atomic
+def filing_create_draft(*, owner, by, entity_type: str, subtype: str = "", data: dict | None = None):
+    """Start a draft for one role of ``owner``; prefilled from the organisation. Refuses a duplicate role."""
+    _check_role(entity_type, subtype or "")
+    filing = EntityFiling(owner=owner, entity_type=entity_type, subtype=subtype or "", created_by=by)
+    ensure_applicant(filing, by)
+    if subtype == Subtype.NATURAL_PERSON:
+        filing.agent_filing = _agent_for(owner)
+        if filing.agent_filing is None:
+            raise ValidationError(
+                {
+                    "subtype": _(
+                        "Natural-person sellers are filed by a comprehensive service enterprise with an "
+                        "active "
+                        "filing (rule E-7). Your organisation has none."
+                    )
+                }
+            )
+    else:
+        filing.uscc = owner.code
+        filing.org_code = owner.code[8:17]
+        filing.division_code = owner.division_code or owner.code[2:8]
+        filing.name_cn, filing.name_en = owner.name_cn, owner.name_en
+    _apply(filing, {})
+    found = validation.identity_problems(filing)
+    if found:
+        raise _problems_to_error(found)
+    filing.save()
+    audit(verb=AuditVerb.CREATE, target=filing, actor=by, to_state=filing.status)
+    if data:
+        filing = filing_update_draft(filing=filing, by=by, data=data)
+    return filing
+
+
+@transaction.atomic
+def filing_update_draft(*, filing, by, data: dict):
+    """Save what the applicant typed (possibly incomplete, never malformed) to a DRAFT or RETURNED filing."""
+    filing = lock(filing)
+    ensure_applicant(filing, by)
+    if filing.status not in EDITABLE:
+        raise not_allowed(filing, "edit")
+    cleaned = _clean(data)
+    if filing.is_change:
+        for name in LOCKED_IN_CHANGE:
+            if name in cleaned and cleaned[name] != getattr(filing, name):
+                raise ValidationError({name: _("A change cannot alter the credit code of the filing.")})
+    found = validation.blocking(validation.value_problems(filing, cleaned))
+    if found:
+        raise _problems_to_error(found)
+    changed = _apply(filing, cleaned)
+    if changed:
+        filing.updated_by = by
+        filing.save()
+        audit(verb=AuditVerb.UPDATE, target=filing, actor=by, payload={"fields": sorted(changed)})
+    return filing
+
+
+@transaction.atomic
+def filing_submit(*, filing, by):
+    """Submit (or resubmit after correction). Everything missing is reported at once; nothing is saved then.
+
+    Assigns the filing number at the first submission, opens a review round, starts the service clock.
+    """
+    filing = lock(filing)
+    ensure_applicant(filing, by)
+    require_status(filing, "submit", EDITABLE)
+    problems = validation.blocking(validation.completeness(filing))
+    if problems:
+        raise _problems_to_error(problems)
+    now = timezone.now()
+    resubmission = filing.status == FilingStatus.RETURNED
+    move(filing, verb="submit", by=by)
+    if not filing.filing_no:
+        filing.filing_no = next_filing_no(now)
+    filing.first_submitted_at = filing.first_submitted_at or now
+    filing.submitted_at = now
+    filing.review_round += 1
+    clock.clock_start(filing, now=now)
+    filing.save()
+    title = (
+        gettext_lazy("Filing %(no)s resubmitted") if resubmission else gettext_lazy("Filing %(no)s submitted")
+    )
+    tell_applicant(filing, verb="submitted", title=title, email=False)
+    tell_bureau(filing, verb="submitted", title=title, email=resubmission)
+    return filing
+
+
+@transaction.atomic
+def filing_withdraw(*, filing, by, reason: str = ""):
+    filing = lock(filing)
+    ensure_applicant(filing, by)
+    move(filing, verb="withdraw", by=by, reason=reason)
+    filing.save()
+    return filing
+
+
+@transaction.atomic
+def filing_change(*, filing, by):
+    """Open a change of an ACTIVE filing: a new DRAFT version copying every field and attachment.
+
+    The new version supersedes the old one when it becomes active (ADR 0010); until then the old one stays
+    in force. Only one change may be open per lineage.
+    """
+    base = lock(filing)
+    ensure_applicant(base, by)
+    require_status(base, "change", {FilingStatus.ACTIVE})
+    if (
+        EntityFiling.objects.filter(lineage=base.lineage, version__gt=base.version)
+        .exclude(status__in=[FilingStatus.WITHDRAWN, FilingStatus.REJECTED])
+        .exists()
+    ):
+        raise ValidationError(
+            _("A change of this filing is already open; continue that one."), code="change_open"
+        )
+    latest = EntityFiling.objects.filter(lineage=base.lineage).order_by("-version").first()
+    change = _copy_version(base, version=latest.version + 1, by=by)
+    audit(
+        verb=AuditVerb.CREATE, target=change, actor=by, to_state=change.status, payload={"changes": base.pk}
+    )
+    return change
+
+
+def _copy_version(base: EntityFiling, *, version: int, by) -> EntityFiling:
+    skip = {"id", "created_at", "updated_at", "created_by", "updated_by"}
+    values = {
+        field.attname: getattr(base, field.attname)
+        for field in EntityFiling._meta.concrete_fields
+        if field.attname not in skip
+    }
+    change = EntityFiling(**values)
+    change.version, change.previous, change.status = version, base, FilingStatus.DRAFT
+    change.created_by = by
+    for name in (
+        "first_submitted_at",
+        "submitted_at",
+        "assigned_to",
+        "assigned_at",
+        "returned_at",
+        "reject_requested_by",
+        "reject_requested_at",
+        "countersigned_by",
+        "decided_at",
+        "decided_by",
+        "activated_at",
+        "status_changed_at",
+        "clock_running_since",
+        "clock_due_on",
+    ):
+        setattr(change, name, None)
+    change.review_round, change.clock_banked_days = 0, 0
+    change.reject_reason = change.decision_note = change.status_reason = ""
+    change.save()
+    FilingAttachment.objects.bulk_create(
+        FilingAttachment(
+            filing=change,
+            kind=a.kind,
+            file=a.file.name,
+            original_name=a.original_name,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            created_by=by,
+        )
+        for a in base.attachments.current()
+    )
+    return change

@@ -1,0 +1,137 @@
+"""After approval: activation, supersession of the old version, suspension, reinstatement, revocation.
+
+Every change of a filing in force is also reported to the commerce register (``commerce.filing_status``)
+in the same transaction, so the register and the portal never disagree after a commit.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exchange.services import message_enqueue
+from registration import payloads
+from registration.choices import IN_FLIGHT, FilingStatus, TaskStatus
+from registration.models import EntityFiling
+from registration.policies import ensure_reviewer, ensure_supervisor
+from registration.services._common import lock, move, save_status, tell_applicant, tell_bureau
+
+
+def publish_status(filing: EntityFiling, *, reason: str = "") -> None:
+    """Tell the commerce register the filing's status (natural persons have no USCC and are not listed)."""
+    if filing.is_natural_person or not filing.uscc:
+        return
+    message_enqueue(
+        message_type="commerce.filing_status",
+        sender=filing.owner,
+        business_key=f"{filing.filing_no}:STATUS",
+        payload=payloads.filing_status(filing, reason=reason),
+        subject=filing,
+        sender_dxp_id=filing.dxp_id or "",
+    )
+
+
+def mandatory_open(filing: EntityFiling) -> bool:
+    return filing.qualifications.filter(mandatory=True).exclude(status=TaskStatus.DONE).exists()
+
+
+def activate_if_ready(filing: EntityFiling, *, by=None) -> bool:
+    """APPROVED → ACTIVE once every mandatory qualification is DONE (call with the filing locked).
+
+    A change version waits while the version it changes is not ACTIVE (suspended meanwhile), and then
+    supersedes it in the same transaction: there is never a moment with two or no versions in force.
+    """
+    if filing.status != FilingStatus.APPROVED or mandatory_open(filing):
+        return False
+    previous = lock(filing.previous) if filing.previous_id else None
+    if previous is not None and previous.status != FilingStatus.ACTIVE:
+        return False
+    if previous is not None:
+        move(
+            previous, verb="supersede", by=by, reason=_("Superseded by version %(v)d") % {"v": filing.version}
+        )
+        save_status(previous)
+    move(filing, verb="activate", by=by)
+    filing.activated_at = timezone.now()
+    save_status(filing, "activated_at")
+    publish_status(filing)
+    tell_applicant(
+        filing,
+        verb="active",
+        title=gettext_lazy("Filing %(no)s is active"),
+        body=gettext_lazy("All mandatory qualifications are registered. The certificate can be downloaded."),
+    )
+    return True
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    return reason
+
+
+@transaction.atomic
+def filing_suspend(*, filing, by, reason: str):
+    """ACTIVE → SUSPENDED; the verification page says so at once."""
+    filing = lock(filing)
+    ensure_reviewer(filing, by, assignee_only=False)
+    reason = _reason(reason)
+    move(filing, verb="suspend", by=by, reason=reason)
+    save_status(filing)
+    publish_status(filing, reason=reason)
+    tell_applicant(
+        filing,
+        verb="suspended",
+        title=gettext_lazy("Filing %(no)s suspended"),
+        body=gettext_lazy("Reason: %(reason)s"),
+        params={"reason": reason},
+    )
+    return filing
+
+
+@transaction.atomic
+def filing_reinstate(*, filing, by, reason: str):
+    """SUSPENDED → ACTIVE; a change approved meanwhile then takes effect."""
+    filing = lock(filing)
+    ensure_reviewer(filing, by, assignee_only=False)
+    reason = _reason(reason)
+    move(filing, verb="reinstate", by=by, reason=reason)
+    save_status(filing)
+    publish_status(filing, reason=reason)
+    tell_applicant(
+        filing,
+        verb="reinstated",
+        title=gettext_lazy("Filing %(no)s reinstated"),
+        body=gettext_lazy("Reason: %(reason)s"),
+        params={"reason": reason},
+    )
+    waiting = EntityFiling.objects.filter(previous=filing, status=FilingStatus.APPROVED).first()
+    if waiting is not None:
+        activate_if_ready(lock(waiting), by=by)
+    return filing
+
+
+@transaction.atomic
+def filing_revoke(*, filing, by, reason: str):
+    """ACTIVE/SUSPENDED → REVOKED (terminal, supervisors only); an open change of it is discarded."""
+    filing = lock(filing)
+    ensure_supervisor(filing, by)
+    reason = _reason(reason)
+    move(filing, verb="revoke", by=by, reason=reason)
+    save_status(filing)
+    publish_status(filing, reason=reason)
+    for change in EntityFiling.objects.filter(lineage=filing.lineage, status__in=list(IN_FLIGHT)):
+        change = lock(change)
+        move(change, verb="discard", by=by, reason=_("The filing it changes was revoked."))
+        save_status(change)
+    tell_applicant(
+        filing,
+        verb="revoked",
+        title=gettext_lazy("Filing %(no)s revoked"),
+        body=gettext_lazy("Reason: %(reason)s"),
+        params={"reason": reason},
+    )
+    tell_bureau(filing, verb="revoked", title=gettext_lazy("Filing %(no)s revoked"), email=False)
+    return filing

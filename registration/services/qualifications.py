@@ -1,0 +1,255 @@
+"""Qualifications through the exchange: one task and one message per applicable matrix cell.
+
+Guarantees:
+* tasks and their messages are written in the approving transaction (sent after commit by the exchange);
+* a receipt is applied to its task at most once per status (the exchange guarantees it), a DONE task never
+  goes back, and a late error from an earlier attempt never overrides a newer attempt;
+* each identifier is validated before it is stored on the task and on the filing;
+* the filing becomes ACTIVE in the transaction that completes its last mandatory task.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exchange import catalog
+from exchange.choices import Outcome
+from exchange.services import message_enqueue
+from portal import identifiers
+from portal.choices import AuditVerb
+from portal.services.audit import audit
+from registration import matrix, payloads
+from registration.choices import RETRYABLE_TASK, FilingStatus, Qualification, TaskStatus
+from registration.models import EntityFiling, QualificationTask
+from registration.policies import ensure_applicant
+from registration.services import lifecycle
+from registration.services._common import lock, not_allowed, supervisors, tell_applicant, tell_bureau
+
+# Where each qualification's identifier lands on the filing.
+FILING_FIELD = {
+    Qualification.FT_OPERATOR: "ft_record_no",
+    Qualification.CUSTOMS_REG: "customs_code",
+    Qualification.CIQ_FILING: "ciq_code",
+    Qualification.TAX_REFUND_FILING: "tax_filing_no",
+    Qualification.SAFE_DIRECTORY: "safe_directory_no",
+    Qualification.EPORT_CARD: "dxp_id",
+}
+RETRY_FILING_STATUSES = frozenset({FilingStatus.APPROVED, FilingStatus.ACTIVE, FilingStatus.SUSPENDED})
+
+
+def tasks_create(filing: EntityFiling) -> list[QualificationTask]:
+    """One task per applicable cell; DONE ones of the version being changed carry over without a message."""
+    row = matrix.cells(filing.entity_type, filing.subtype)
+    carried = {}
+    if filing.previous_id:
+        carried = {t.code: t for t in filing.previous.qualifications.filter(status=TaskStatus.DONE)}
+    tasks = []
+    for code in sorted(row, key=lambda c: matrix.SPECS[c].order):
+        mandatory = row[code] == matrix.M
+        task = QualificationTask(filing=filing, code=code, mandatory=mandatory)
+        if code in carried:
+            old = carried[code]
+            task.status, task.identifier, task.result = TaskStatus.DONE, old.identifier, old.result
+            task.carried_from, task.done_at = old, old.done_at
+            task.save()
+        elif mandatory or code in filing.optional_qualifications:
+            task.save()
+            send(task, filing)
+        else:
+            task.status = TaskStatus.NOT_APPLIED
+            task.save()
+        tasks.append(task)
+    return tasks
+
+
+def send(task: QualificationTask, filing: EntityFiling) -> None:
+    """Write the task's message in the current transaction (a new message per attempt)."""
+    spec = matrix.SPECS[task.code]
+    message = message_enqueue(
+        message_type=spec.message_type,
+        sender=filing.owner,
+        business_key=f"{filing.filing_no}:{task.code}",
+        payload=payloads.build(task.code, filing),
+        subject=task,
+        sender_dxp_id=filing.dxp_id or "",
+    )
+    task.message, task.status, task.attempts = message, TaskStatus.PENDING, task.attempts + 1
+    task.sent_at, task.reason = timezone.now(), ""
+    task.save(update_fields=["message", "status", "attempts", "sent_at", "reason"])
+
+
+@transaction.atomic
+def qualification_retry(*, task, by) -> QualificationTask:
+    """Apply again after a refusal or failure, or apply for an optional qualification not applied for."""
+    filing = lock(task.filing)
+    ensure_applicant(filing, by)
+    task = QualificationTask.objects.select_for_update().get(pk=task.pk)
+    if task.status not in RETRYABLE_TASK or filing.status not in RETRY_FILING_STATUSES:
+        raise not_allowed(filing, "retry")
+    if task.status == TaskStatus.NOT_APPLIED:
+        if matrix.condition_problem(task.code, is_vat_general_taxpayer=filing.is_vat_general_taxpayer):
+            raise ValidationError(_("Only VAT general taxpayers can apply for the export tax refund filing."))
+        if task.code not in filing.optional_qualifications:
+            filing.optional_qualifications = [*filing.optional_qualifications, task.code]
+            filing.save(update_fields=["optional_qualifications"])
+    before = task.status
+    send(task, filing)
+    audit(
+        verb=AuditVerb.TRANSITION,
+        target=filing,
+        actor=by,
+        from_state=before,
+        to_state=task.status,
+        reason=str(task.get_code_display()),
+        payload={"action": "qualification_retry", "qualification": task.code, "attempt": task.attempts},
+    )
+    return task
+
+
+# --- exchange handlers ------------------------------------------------------------------------------------
+def _subject_pk(message, model) -> int | None:
+    """The subject's primary key when the message is about a ``model`` row; other apps (and tests) send the
+    same message types about other things, or about nothing."""
+    if not message.subject_id or message.subject_type_id != ContentType.objects.get_for_model(model).pk:
+        return None
+    return int(message.subject_id) if message.subject_id.isdigit() else None
+
+
+def _task_of(message) -> tuple[QualificationTask, EntityFiling] | None:
+    pk = _subject_pk(message, QualificationTask)
+    filing_id = (
+        QualificationTask.objects.filter(pk=pk).values_list("filing_id", flat=True).first() if pk else None
+    )
+    if filing_id is None:
+        return None
+    filing = EntityFiling.objects.select_for_update().get(pk=filing_id)  # the filing first, as services do
+    task = QualificationTask.objects.select_for_update().get(pk=pk)
+    return task, filing
+
+
+def on_receipt(message, receipt) -> None:
+    """Apply a department's receipt to its qualification task (registered with the exchange)."""
+    found = _task_of(message)
+    if found is None:
+        return
+    task, filing = found
+    if task.status == TaskStatus.DONE:
+        return
+    meaning = catalog.meaning(message.message_type, receipt.status_code)
+    latest = task.message_id == message.pk
+    if meaning is not None and meaning.final and meaning.outcome == Outcome.SUCCESS:
+        _done(task, filing, receipt.data or {})
+    elif meaning is not None and meaning.final:
+        if latest:
+            _refused(task, filing, TaskStatus.REJECTED, receipt.info or receipt.status_code)
+    elif latest and task.status == TaskStatus.PENDING:
+        task.status = TaskStatus.SENT
+        task.save(update_fields=["status"])
+    lifecycle.activate_if_ready(filing)
+
+
+def on_failure(message) -> None:
+    """The department refused the message outright, or it could not be delivered."""
+    found = _task_of(message)
+    if found is None:
+        return
+    task, filing = found
+    if task.status != TaskStatus.DONE and task.message_id == message.pk:
+        _refused(
+            task, filing, TaskStatus.FAILED, message.last_error or _("The message could not be delivered.")
+        )
+
+
+def _identifier(task: QualificationTask, data: dict) -> tuple[str, str | None]:
+    """The identifier in the receipt data, and what is wrong with it (None when usable)."""
+    key = matrix.SPECS[task.code].identifier_key
+    value = str(data.get(key) or "").strip()
+    if not value or len(value) > 40:
+        return value[:40], _("the receipt carries no usable %(key)s") % {"key": key}
+    if task.code == Qualification.CUSTOMS_REG and identifiers.customs_code_problems(value):
+        return value, _("the customs code %(code)s is not a valid Zhejiang customs code") % {"code": value}
+    if task.code == Qualification.SAFE_DIRECTORY and str(data.get("fx_class") or "") not in ("A", "B", "C"):
+        return value, _("the forex class is not A, B or C")
+    return value, None
+
+
+def _done(task: QualificationTask, filing: EntityFiling, data: dict) -> None:
+    value, problem = _identifier(task, data)
+    if problem:
+        _refused(
+            task, filing, TaskStatus.FAILED, _("Unusable answer from the department: %(p)s.") % {"p": problem}
+        )
+        return
+    before = task.status
+    task.status, task.identifier, task.result, task.done_at = TaskStatus.DONE, value, data, timezone.now()
+    task.reason = ""
+    task.save(update_fields=["status", "identifier", "result", "done_at", "reason"])
+    fields = [FILING_FIELD[task.code]]
+    setattr(filing, fields[0], value)
+    if task.code == Qualification.SAFE_DIRECTORY:
+        filing.fx_class = data["fx_class"]
+        fields.append("fx_class")
+    filing.save(update_fields=fields)
+    audit(
+        verb=AuditVerb.RECEIPT,
+        target=filing,
+        from_state=before,
+        to_state=task.status,
+        reason=f"{task.get_code_display()}: {value}",
+        payload={"qualification": task.code, "identifier": value},
+    )
+    tell_applicant(
+        filing,
+        verb="qualification_done",
+        title=gettext_lazy("%(qualification)s registered: %(identifier)s"),
+        params={"qualification": task.get_code_display(), "identifier": value},
+        email=False,
+    )
+
+
+def _refused(task: QualificationTask, filing: EntityFiling, status: str, reason: str) -> None:
+    before = task.status
+    task.status, task.reason = status, reason[:2000]
+    task.save(update_fields=["status", "reason"])
+    audit(
+        verb=AuditVerb.RECEIPT,
+        target=filing,
+        from_state=before,
+        to_state=status,
+        reason=f"{task.get_code_display()}: {reason}"[:500],
+        payload={"qualification": task.code},
+    )
+    params = {"qualification": task.get_code_display(), "reason": reason}
+    title = (
+        gettext_lazy("%(qualification)s refused by the department")
+        if status == TaskStatus.REJECTED
+        else gettext_lazy("%(qualification)s could not be completed")
+    )
+    body = gettext_lazy("Reason: %(reason)s. You can correct the cause and apply again from the filing page.")
+    tell_applicant(filing, verb="qualification_refused", title=title, body=body, params=params)
+    tell_bureau(filing, verb="qualification_refused", title=title, body=body, params=params, email=False)
+
+
+def on_status_failure(message) -> None:
+    """The commerce register did not take a status update: tell the supervisors (it needs replaying)."""
+    pk = _subject_pk(message, EntityFiling)
+    filing = EntityFiling.objects.filter(pk=pk).first() if pk else None
+    if filing is None:
+        return
+    tell_bureau(
+        filing,
+        verb="register_update_failed",
+        title=gettext_lazy("The commerce register did not take the status of filing %(no)s"),
+        body=gettext_lazy("Error: %(error)s. A system administrator can replay the message."),
+        params={"error": message.last_error or message.receipt_info},
+        recipients=supervisors(),
+    )
+
+
+def on_status_receipt(message, receipt) -> None:
+    meaning = catalog.meaning(message.message_type, receipt.status_code)
+    if meaning is not None and meaning.final and meaning.outcome != Outcome.SUCCESS:
+        on_status_failure(message)

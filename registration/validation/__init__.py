@@ -1,0 +1,240 @@
+"""Validation of entity filings (DOMAIN §1.5, rules E-1 … E-7).
+
+* ``value_problems(filing, data)``: format checks of the values being saved to a draft (a draft may be
+  incomplete, never malformed);
+* ``completeness(filing)``: everything missing or inconsistent before submission, all at once;
+* ``identity_problems(filing)``: E-5, one filing in force per identity and role, one organisation per USCC.
+"""
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from registration.choices import AttachmentKind, EntityType, Subtype
+from registration.validation import fields as f
+from registration.validation.fields import Problem
+from registration.validation.identity import identity_problems
+
+__all__ = [
+    "Problem",
+    "blocking",
+    "completeness",
+    "identity_problems",
+    "required_attachments",
+    "value_problems",
+]
+
+COMMON_REQUIRED = (
+    "name_cn",
+    "division_code",
+    "address",
+    "legal_rep_name",
+    "legal_rep_id_no",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def blocking(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.blocking]
+
+
+def _get(filing, data: dict, name: str):
+    return data[name] if name in data else getattr(filing, name)
+
+
+def value_problems(filing, data: dict) -> list[Problem]:
+    """Format problems of the non-empty values in ``data``, read in the context of the filing."""
+    entity_type, subtype = filing.entity_type, filing.subtype
+    found: list[Problem] = []
+
+    def given(name):
+        value = data.get(name)
+        return value not in (None, "", [])
+
+    if given("name_cn"):
+        found += f.name_cn_problems(data["name_cn"])
+    if given("uscc"):
+        found += f.uscc_problems(data["uscc"], entity_type=entity_type, subtype=subtype)
+    if given("org_code"):
+        found += f.org_code_problems(data["org_code"], uscc=_get(filing, data, "uscc") or "")
+    if given("customs_code"):
+        found += f.customs_code_problems(data["customs_code"], subtype=subtype)
+    if given("division_code"):
+        found += f.division_problems(data["division_code"])
+    if given("legal_rep_id_no"):
+        found += f.id_number_problems(
+            data["legal_rep_id_no"], id_type=_get(filing, data, "legal_rep_id_type")
+        )
+    if given("contact_phone"):
+        found += f.phone_problems(data["contact_phone"])
+    if given("contact_email"):
+        found += f.email_problems(data["contact_email"])
+    if given("platform_urls"):
+        found += f.platform_urls_problems(data["platform_urls"])
+    if given("service_scopes"):
+        found += f.service_scopes_problems(data["service_scopes"])
+    if given("payment_licence_no"):
+        found += f.licence_problems(data["payment_licence_no"])
+    if "optional_qualifications" in data:
+        found += optional_problems(filing, data)
+    if given("registered_capital_cny") and data["registered_capital_cny"] < 0:
+        found.append(
+            Problem("registered_capital_cny", "capital_negative", _("Registered capital cannot be negative."))
+        )
+    return found
+
+
+def optional_problems(filing, data: dict) -> list[Problem]:
+    from registration import matrix
+
+    chosen = data.get("optional_qualifications") or []
+    allowed = set(matrix.optional_codes(filing.entity_type, filing.subtype))
+    found = []
+    for code in chosen:
+        if code not in allowed:
+            found.append(
+                Problem(
+                    "optional_qualifications",
+                    "qualification_not_optional",
+                    _("“%(code)s” is not an optional qualification of this entity type.") % {"code": code},
+                )
+            )
+        elif matrix.condition_problem(
+            code, is_vat_general_taxpayer=bool(_get(filing, data, "is_vat_general_taxpayer"))
+        ):
+            found.append(
+                Problem(
+                    "optional_qualifications",
+                    "qualification_condition",
+                    _("Only VAT general taxpayers can apply for the export tax refund filing."),
+                )
+            )
+    return found
+
+
+def required_attachments(filing) -> list[str]:
+    kinds = [AttachmentKind.LEGAL_REP_ID]
+    if not filing.is_natural_person:
+        kinds.insert(0, AttachmentKind.BUSINESS_LICENCE)
+    someone_else = (
+        filing.contact_name.strip() and filing.contact_name.strip() != filing.legal_rep_name.strip()
+    )
+    if filing.is_natural_person or someone_else:
+        kinds.append(AttachmentKind.AUTHORISATION_LETTER)
+    return kinds
+
+
+def _missing(field: str, label) -> Problem:
+    return Problem(field, "required", _("%(field)s is missing.") % {"field": capfirst(str(label))})
+
+
+def completeness(filing, *, attachment_kinds: set[str] | None = None) -> list[Problem]:
+    """Every problem that stops submission (and the warnings), listed at once."""
+    model = type(filing)
+    found: list[Problem] = []
+    required = list(COMMON_REQUIRED)
+    if not filing.is_natural_person:
+        required.append("uscc")
+    if filing.entity_type == EntityType.SERVICE:
+        required.append("service_scopes")
+    if filing.subtype == Subtype.PAYMENT:
+        required.append("payment_licence_no")  # E-6
+    for name in required:
+        if name == "legal_rep_id_no":
+            value, label = filing.legal_rep_id_no_encrypted, _("ID document number")
+        else:
+            value, label = getattr(filing, name), model._meta.get_field(name).verbose_name
+        if value in (None, "", []):
+            found.append(_missing(name, label))
+    if filing.entity_type == EntityType.SELF_PLATFORM and not filing.platform_urls:
+        found.append(
+            Problem(
+                "platform_urls",
+                "platform_urls_required",
+                _("A self-built platform enterprise must give at least one platform address (rule E-6)."),
+            )
+        )
+    values = {
+        name: getattr(filing, name)
+        for name in (
+            "name_cn",
+            "uscc",
+            "customs_code",
+            "division_code",
+            "contact_phone",
+            "contact_email",
+            "platform_urls",
+            "service_scopes",
+            "payment_licence_no",
+            "optional_qualifications",
+        )
+    }
+    values["legal_rep_id_no"] = filing.legal_rep_id_no if filing.legal_rep_id_no_encrypted else ""
+    found += value_problems(filing, values)
+    found += _division_rule(filing)
+    found += _natural_person_rule(filing)
+    found += identity_problems(filing)
+    found += _attachment_problems(filing, attachment_kinds)
+    return found
+
+
+def _division_rule(filing) -> list[Problem]:
+    """E-3: the division defaults to USCC characters 3–8; a different one needs a note."""
+    if filing.is_natural_person or len(filing.uscc) != 18 or not filing.division_code:
+        return []
+    if filing.division_code != filing.uscc[2:8] and not filing.division_note.strip():
+        return [
+            Problem(
+                "division_note",
+                "division_note_required",
+                _(
+                    "The division code differs from characters 3–8 of the credit code (%(uscc_division)s); "
+                    "say why (for example, the registered address moved)."
+                )
+                % {"uscc_division": filing.uscc[2:8]},
+            )
+        ]
+    return []
+
+
+def _natural_person_rule(filing) -> list[Problem]:
+    """E-7: a natural person files only as an agent-served seller of an active comprehensive provider."""
+    if not filing.is_natural_person:
+        return []
+    found = []
+    if filing.uscc:
+        found.append(
+            Problem(
+                "uscc",
+                "natural_person_uscc",
+                _("A natural-person seller has no credit code; leave it empty."),
+            )
+        )
+    agent = filing.agent_filing
+    if agent is None or agent.subtype != Subtype.COMPREHENSIVE or agent.status != "ACTIVE":
+        found.append(
+            Problem(
+                "agent_filing",
+                "natural_person_agent",
+                _(
+                    "A natural-person seller must be filed by a comprehensive service enterprise whose own "
+                    "filing is active (rule E-7)."
+                ),
+            )
+        )
+    return found
+
+
+def _attachment_problems(filing, kinds: set[str] | None) -> list[Problem]:
+    if kinds is None:
+        kinds = set(filing.attachments.current().values_list("kind", flat=True))
+    return [
+        Problem(
+            "attachments",
+            "attachment_required",
+            _("Attachment missing: %(kind)s.") % {"kind": AttachmentKind(kind).label},
+        )
+        for kind in required_attachments(filing)
+        if kind not in kinds
+    ]

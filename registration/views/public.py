@@ -1,0 +1,119 @@
+"""Pages without login: enterprise sign-up, certificate verification, live identifier checks."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import identifiers
+from portal.context import current
+from registration import selectors, services
+from registration.divisions import division_label
+from registration.forms import SignupForm
+from registration.validation import fields as checks
+
+
+def _throttled(request) -> bool:
+    """Sign-ups per client address (as the portal sees it for audit) per hour."""
+    key = f"registration:signup:{current().ip or request.META.get('REMOTE_ADDR', '')}"
+    count = cache.get_or_set(key, 0, 3600)
+    if count >= settings.REGISTRATION_SIGNUPS_PER_HOUR:
+        return True
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+    return False
+
+
+class SignupView(View):
+    """Create an enterprise organisation (one per USCC) and its first administrator, then log in."""
+
+    def get(self, request):
+        if request.user.is_authenticated:
+            return redirect("portal:home")
+        return render(request, "registration/signup.html", {"form": SignupForm()})
+
+    def post(self, request):
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            if _throttled(request):
+                form.add_error(
+                    None, _("Too many registrations from your network in the last hour. Try again later.")
+                )
+                return render(request, "registration/signup.html", {"form": form}, status=429)
+            data = form.cleaned_data
+            try:
+                _org, user = services.enterprise_signup(
+                    uscc=data["uscc"],
+                    name_cn=data["name_cn"],
+                    name_en=data["name_en"],
+                    division_code=data["division_code"],
+                    username=data["username"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    password=data["password1"],
+                )
+            except ValidationError as exc:
+                form.apply_service_errors(exc)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Your organisation is registered. You can now file for it."))
+                return redirect("registration:filings")
+        return render(request, "registration/signup.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def verify(request, token: str):
+    """Public certificate check: current status, name and filing number, nothing else; never cached."""
+    result = selectors.verification(token)
+    if result is None:
+        raise Http404
+    response = render(request, "registration/verify.html", {"result": result})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _answer(problems, ok_message: str) -> JsonResponse:
+    blocking = [p for p in problems if getattr(p, "blocking", True)]
+    if blocking:
+        return JsonResponse({"ok": False, "message": blocking[0].message, "code": blocking[0].code})
+    warnings = [p.message for p in problems]
+    return JsonResponse({"ok": True, "message": " ".join([ok_message, *warnings]), "warning": bool(warnings)})
+
+
+@require_GET
+def validate(request, kind: str):
+    """``{ok, message}`` for ``data-validate-url`` inputs. Pure format checks: no data is looked up."""
+    value = request.GET.get("value", "")[:40]
+    if kind == "uscc":
+        code = identifiers.normalise(value)
+        problems = checks.uscc_problems(
+            code, entity_type=request.GET.get("entity_type", ""), subtype=request.GET.get("subtype", "")
+        )
+        ok = _("Valid credit code: organisation code %(oc)s, registered in division %(division)s.") % {
+            "oc": f"{code[8:16]}-{code[16:17]}",
+            "division": division_label(code[2:8]),
+        }
+        return _answer(problems, ok)
+    if kind == "org_code":
+        return _answer(checks.org_code_problems(value), _("Valid organisation code."))
+    if kind == "customs_code":
+        return _answer(checks.customs_code_problems(value), _("Valid Zhejiang customs registration code."))
+    if kind == "division_code":
+        code = value.strip()
+        return _answer(
+            checks.division_problems(code), _("Zhejiang division: %(d)s.") % {"d": division_label(code)}
+        )
+    if kind == "contact_phone":
+        return _answer(checks.phone_problems(value), _("Valid phone number."))
+    raise Http404

@@ -1,0 +1,95 @@
+"""The receipt callback: HMAC over timestamp and body, a time window, no replays, size limit."""
+
+import json
+import time
+
+import pytest
+
+from exchange.models import Message, Receipt
+from exchange.signing import hmac_signature
+from tests.exchange.helpers import enqueue
+
+pytestmark = pytest.mark.django_db
+URL = "/exchange/receipts/"
+
+
+def _post(client, body: bytes, *, secret="dev-only-callback-secret", ts=None, signature=None, **extra):
+    ts = str(int(time.time()) if ts is None else ts)
+    sig = signature if signature is not None else hmac_signature(secret, f"{ts}.".encode() + body)
+    return client.post(
+        URL,
+        data=body,
+        content_type="application/json",
+        HTTP_X_GOVMOCK_TIMESTAMP=ts,
+        HTTP_X_GOVMOCK_SIGNATURE=sig,
+        **extra,
+    )
+
+
+@pytest.fixture
+def body(enterprise, json_receipt):
+    [message] = enqueue(enterprise)
+    Message.objects.filter(pk=message.pk).update(status="sent")
+    message.refresh_from_db()
+    return json.dumps({"department": "customs", "receipts": [json_receipt(message, "ACCEPTED")]}).encode()
+
+
+def test_authentic_callback_is_ingested(client, body):
+    response = _post(client, body)
+    assert response.status_code == 200
+    assert response.json() == {"accepted": 1, "duplicates": 0}
+    assert Receipt.objects.count() == 1
+
+
+def test_missing_signature_is_refused(client, body):
+    response = client.post(URL, data=body, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "missing_signature"
+    assert not Receipt.objects.exists()
+
+
+def test_wrong_secret_is_refused(client, body):
+    assert _post(client, body, secret="guess").status_code == 401
+    assert not Receipt.objects.exists()
+
+
+def test_tampered_body_is_refused(client, body):
+    ts = int(time.time())
+    signature = hmac_signature("dev-only-callback-secret", f"{ts}.".encode() + body)
+    tampered = body.replace(b"ACCEPTED", b"REGISTERED")
+    assert _post(client, tampered, ts=ts, signature=signature).status_code == 401
+
+
+def test_old_timestamp_is_refused(client, body):
+    response = _post(client, body, ts=int(time.time()) - 3600)
+    assert response.status_code == 401
+    assert response.json()["code"] == "stale_timestamp"
+
+
+def test_replayed_request_is_refused(client, body):
+    ts = int(time.time())
+    assert _post(client, body, ts=ts).status_code == 200
+    replay = _post(client, body, ts=ts)
+    assert replay.status_code == 409
+    assert replay.json()["code"] == "replay"
+
+
+def test_oversized_body_is_refused_before_reading(client):
+    response = client.post(
+        URL, data=b"{}", content_type="application/json", CONTENT_LENGTH=str(6 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+
+
+def test_malformed_json_is_refused(client):
+    assert _post(client, b'{"receipts": "nope"}').status_code == 400
+
+
+def test_get_is_not_allowed(client):
+    assert client.get(URL).status_code == 405
+
+
+def test_ca_certificate_is_published(client):
+    response = client.get("/exchange/ca.pem")
+    assert response.status_code == 200
+    assert response.content.startswith(b"-----BEGIN CERTIFICATE-----")

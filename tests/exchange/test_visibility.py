@@ -1,0 +1,81 @@
+"""Who sees which messages: the sender organisation, the addressed department's officers, administrators."""
+
+import pytest
+
+from exchange.models import Message
+from tests.exchange.helpers import enqueue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def messages(enterprise, other_enterprise):
+    ours = enqueue(enterprise, 3)
+    theirs = enqueue(other_enterprise, 2)
+    tax = enqueue(enterprise, 1, message_type="tax.refund_filing")
+    return ours, theirs, tax
+
+
+def test_enterprise_sees_only_its_own(api_as, enterprise_admin, messages):
+    ours, _theirs, tax = messages
+    data = api_as(enterprise_admin).get("/api/v1/exchange/messages/").json()
+    assert data["count"] == 4
+    assert {m["message_id"] for m in data["results"]} == {m.message_id for m in ours + tax}
+
+
+def test_another_enterprises_message_answers_404(api_as, enterprise_admin, client, messages):
+    theirs = messages[1][0]
+    assert api_as(enterprise_admin).get(f"/api/v1/exchange/messages/{theirs.pk}/").status_code == 404
+    assert api_as(enterprise_admin).get(f"/api/v1/exchange/messages/{theirs.pk}/receipts/").status_code == 404
+    client.force_login(enterprise_admin)
+    assert client.get(f"/exchange/messages/{theirs.pk}/").status_code == 404
+
+
+def test_department_officer_sees_their_department_only(api_as, customs_officer, tax_officer, messages):
+    assert api_as(customs_officer).get("/api/v1/exchange/messages/").json()["count"] == 5
+    data = api_as(tax_officer).get("/api/v1/exchange/messages/").json()
+    assert [m["message_type"] for m in data["results"]] == ["tax.refund_filing"]
+
+
+def test_administrator_sees_everything(api_as, system_admin, messages):
+    assert api_as(system_admin).get("/api/v1/exchange/messages/").json()["count"] == 6
+
+
+def test_anonymous_gets_401(api_client, messages):
+    assert api_client.get("/api/v1/exchange/messages/").status_code == 401
+
+
+def test_filters(api_as, enterprise_admin, messages):
+    client = api_as(enterprise_admin)
+    assert client.get("/api/v1/exchange/messages/?department=tax").json()["count"] == 1
+    assert client.get("/api/v1/exchange/messages/?status=pending").json()["count"] == 4
+    assert client.get("/api/v1/exchange/messages/?business_key=KEY-0").json()["count"] == 2
+
+
+def test_list_query_count_is_bounded(api_as, enterprise_admin, enterprise, django_assert_max_num_queries):
+    enqueue(enterprise, 40, subject=enterprise)
+    client = api_as(enterprise_admin)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/exchange/messages/?page_size=40")
+    assert response.json()["count"] == 40
+
+
+def test_timeline_shows_messages_and_receipts_of_a_subject(
+    client, enterprise_admin, enterprise, json_receipt
+):
+    from exchange.services import receipts_ingest
+
+    [message] = enqueue(enterprise, subject=enterprise)
+    Message.objects.filter(pk=message.pk).update(status="sent")
+    message.refresh_from_db()
+    receipts_ingest([json_receipt(message, "REGISTERED", info="登记成功")], via="callback")
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = enterprise_admin
+    html = Template("{% load portal_tags %}{% timeline obj %}").render(
+        Context({"obj": enterprise, "request": request})
+    )
+    assert message.message_id in html
+    assert "登记成功" in html
