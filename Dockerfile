@@ -37,7 +37,7 @@ RUN DEBUG=false \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build@localhost/build \
     EXCHANGE_CALLBACK_SECRET=collectstatic-only \
-    FIELD_ENCRYPTION_KEY=collectstatic-only \
+    FIELD_ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var /data/private /data/exchange /data/govmock \
     && chown -R portal:portal /app/var /data

@@ -24,5 +24,14 @@ class ExchangeConfig(AppConfig):
         ):
             grant(role, "exchange.view_department_message")
         register_timeline_source(exchange_timeline)
+        from exchange import panels
+
+        panels.register()
         register_nav(_("Outbox health"), "exchange:health", [Role.SYSTEM_ADMIN], order=80)
         register_nav(_("Undeliverable messages"), "exchange:dead-letters", [Role.SYSTEM_ADMIN], order=81)
+        register_nav(
+            _("Commerce desk"),
+            "exchange:commerce-desk",
+            [Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR],
+            order=30,
+        )

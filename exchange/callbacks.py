@@ -1,6 +1,7 @@
 """Authenticating receipt callbacks: HMAC over timestamp and body, a ±300 s window, no replays."""
 
 import hmac
+import re
 import time
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from exchange.models import CallbackNonce
 from exchange.signing import hmac_signature
 
 WINDOW_SECONDS = 300
+HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 MAX_BODY = 5 * 1024 * 1024
 
 
@@ -44,7 +46,7 @@ def verify(request, body: bytes, *, now: float | None = None) -> Refusal | None:
     if abs((now or time.time()) - ts) > WINDOW_SECONDS:
         return Refusal(401, "stale_timestamp", "the timestamp is outside the accepted window")
     expected = hmac_signature(settings.EXCHANGE_CALLBACK_SECRET, f"{ts}.".encode() + body)
-    if not hmac.compare_digest(expected, signature.lower()):
+    if not HEX64.match(signature) or not hmac.compare_digest(expected, signature.lower()):
         return Refusal(401, "bad_signature", "the signature does not match")
     try:
         with transaction.atomic():

@@ -126,6 +126,16 @@ MESSAGE_TYPES: dict[str, MessageType] = {
 }
 
 
+# Statuses after which the department waits for the sender, not the other way round: an inventory list at
+# 399 is released (800) only after the sender's CEB507 arrival, and closed (899) after its CEB509 departure.
+# No receipt is "expected" from the department in these states, so they never count as overdue.
+WAITS_FOR_SENDER = {"CEB603Message": frozenset({"399", "800"})}
+
+
+def waits_for_sender(message_type_code: str, status: str) -> bool:
+    return status in WAITS_FOR_SENDER.get(message_type_code, frozenset())
+
+
 def message_type(code: str) -> MessageType:
     try:
         return MESSAGE_TYPES[code]

@@ -15,15 +15,14 @@ class Department(models.TextChoices):
 class MessageStatus(models.TextChoices):
     """Where one business node stands on its way to the department and back.
 
-    pending: written with the business change, waiting for its envelope to be sent;
-    sending: its envelope is on the wire; sent: the department acknowledged receipt of the envelope;
+    pending: written with the business change, waiting for its envelope to be sent (the envelope's own
+    status says whether it is on the wire right now); sent: the department acknowledged the envelope;
     acknowledged: a first business receipt came back; completed: a final success receipt came back;
     failed: a final error receipt came back, or the department refused the envelope outright;
     dead: transient failures went on past the maximum age; an administrator may replay it.
     """
 
     PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent, awaiting receipt")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     COMPLETED = "completed", _("Completed")
@@ -31,17 +30,9 @@ class MessageStatus(models.TextChoices):
     DEAD = "dead", _("Undeliverable")
 
 
-MESSAGE_RANK = {
-    MessageStatus.PENDING: 0,
-    MessageStatus.SENDING: 1,
-    MessageStatus.SENT: 2,
-    MessageStatus.ACKNOWLEDGED: 3,
-    MessageStatus.COMPLETED: 9,
-    MessageStatus.FAILED: 9,
-    MessageStatus.DEAD: 9,
-}
 MESSAGE_FINAL = frozenset({MessageStatus.COMPLETED, MessageStatus.FAILED, MessageStatus.DEAD})
 MESSAGE_IN_FLIGHT = frozenset({MessageStatus.SENT, MessageStatus.ACKNOWLEDGED})
+MESSAGE_LIVE = frozenset({MessageStatus.PENDING, MessageStatus.SENT, MessageStatus.ACKNOWLEDGED})
 
 
 class EnvelopeStatus(models.TextChoices):
@@ -66,3 +57,4 @@ class ReceiptDisposition(models.TextChoices):
     UNMATCHED = "unmatched", _("No message of ours matches it")
     UNPARSEABLE = "unparseable", _("Could not be read")
     UNKNOWN_STATUS = "unknown_status", _("Unknown status code")
+    HANDLER_ERROR = "handler_error", _("Could not be applied yet; it is retried")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exchange.choices import (
     MESSAGE_FINAL,
+    MESSAGE_LIVE,
     Department,
     EnvelopeStatus,
     MessageStatus,
@@ -63,7 +64,13 @@ class Envelope(models.Model):
     node_count = models.PositiveIntegerField(default=0)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    # When the newest delivery task is due to run, and its generation: a task carrying an older token exits,
+    # so however often the envelope is re-published (busy, retry, sweeper), only one chain lives.
     enqueued_at = models.DateTimeField(null=True, blank=True)
+    dispatch_token = models.CharField(max_length=32, blank=True)
+    # How often the sweeper re-published it since its last claim: each time it waits twice as long before
+    # doing so again, so a long queue backlog cannot multiply tasks.
+    redispatch_count = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(_("last error"), blank=True)
     last_http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     ack = models.JSONField(default=dict, blank=True)
@@ -125,6 +132,7 @@ class Message(models.Model):
     expected_by = models.DateTimeField(_("receipt expected by"), null=True, blank=True, db_index=True)
     overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
     requeried_at = models.DateTimeField(null=True, blank=True)
+    requery_count = models.PositiveSmallIntegerField(default=0)
     replay_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     owner_field = "sender"
@@ -138,6 +146,15 @@ class Message(models.Model):
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["sender", "message_type", "status"]),
+        ]
+        constraints = [
+            # One live message per business key: a double submission cannot reach a department twice
+            # (DOMAIN §9: idempotency on agency, business key and version; the version is part of the key).
+            models.UniqueConstraint(
+                fields=["department", "message_type", "sender", "business_key"],
+                condition=Q(status__in=sorted(MESSAGE_LIVE)),
+                name="one_live_message_per_business_key",
+            )
         ]
         permissions = [
             ("view_all_message", _("Can view every message and the outbox health")),
@@ -153,11 +170,16 @@ class Message(models.Model):
         return self.status in MESSAGE_FINAL
 
     @property
+    def transport_status(self) -> str:
+        """Where the message's envelope stands on the wire (pending, sending, sent, failed, dead)."""
+        return self.envelope.status if self.envelope_id else EnvelopeStatus.PENDING
+
+    @property
     def is_queued_for_unreachable(self) -> bool:
         """Waiting because the department did not answer: the page says it will be sent when reachable."""
         env = self.envelope
         return (
-            self.status in (MessageStatus.PENDING, MessageStatus.SENDING)
+            self.status == MessageStatus.PENDING
             and env is not None
             and env.attempts > 0
             and bool(env.last_error)
@@ -192,6 +214,7 @@ class Receipt(models.Model):
     rank = models.IntegerField(default=0)
     disposition = models.CharField(_("disposition"), max_length=16, choices=ReceiptDisposition.choices)
     flagged = models.BooleanField(_("flagged"), default=False, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("application attempts"), default=0)
     via = models.CharField(_("received via"), max_length=10)
     produced_at = models.DateTimeField(_("produced at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)

@@ -53,7 +53,7 @@ def _parse_time(value: str) -> datetime | None:
 def parse_ceb(raw: str) -> ParsedReceipt:
     try:
         root = SafeET.fromstring(raw.encode("utf-8"), forbid_dtd=True)
-    except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
+    except (SafeET.ParseError, DefusedXmlException, ValueError, RecursionError) as exc:
         raise ReceiptParseError(f"not a readable CEB receipt: {exc}") from exc
     nodes = [
         child for child in root if _local(child.tag) not in ("BaseTransfer", "BaseSubscribe", "Signature")
@@ -92,7 +92,7 @@ def parse_ceb(raw: str) -> ParsedReceipt:
 def parse_json(raw: str) -> ParsedReceipt:
     try:
         doc = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ReceiptParseError(f"not JSON: {exc}") from exc
     if not isinstance(doc, dict) or not doc.get("status"):
         raise ReceiptParseError("a JSON receipt needs an object with a status")

@@ -1,13 +1,15 @@
 """Building the bytes of an envelope: CEB XML (lxml) or the JSON envelope of docs/exchange-protocol.md.
 
 A CEB node payload keeps its fields as ``[name, value]`` pairs, because the CEB schemas fix element order and
-PostgreSQL ``jsonb`` does not keep object key order:
+PostgreSQL ``jsonb`` does not keep object key order. A node has either parts (head and list elements) or
+fields of its own (``Logistics``, ``Receipts``, ``InvtCancel``):
 
     {"element": "Order", "parts": [
         {"element": "OrderHead", "fields": [["appType", "1"], ...]},
         {"element": "OrderList", "fields": [["gnum", 1], ...]}]}
+    {"element": "Logistics", "fields": [["appType", "1"], ...]}
 
-The node ``guid`` is inserted here as the first field of the first part: it is the ``Message.message_id``.
+The node ``guid`` is inserted here as the first field (of the first part): it is the ``Message.message_id``.
 """
 
 import json
@@ -34,15 +36,21 @@ def _text(value) -> str:
     return str(value)
 
 
+def _ceb_fields(element, fields, guid: str | None) -> None:
+    fields = list(fields)
+    if guid is not None:
+        fields = [["guid", guid], *[f for f in fields if f[0] != "guid"]]
+    for name, value in fields:
+        etree.SubElement(element, _q(name)).text = _text(value)
+
+
 def _ceb_node(parent, payload: dict, guid: str) -> None:
     node = etree.SubElement(parent, _q(payload["element"]))
+    if "fields" in payload:
+        _ceb_fields(node, payload["fields"], guid)
+        return
     for index, part in enumerate(payload["parts"]):
-        part_el = etree.SubElement(node, _q(part["element"]))
-        fields = list(part["fields"])
-        if index == 0:
-            fields = [["guid", guid], *[f for f in fields if f[0] != "guid"]]
-        for name, value in fields:
-            etree.SubElement(part_el, _q(name)).text = _text(value)
+        _ceb_fields(etree.SubElement(node, _q(part["element"])), part["fields"], guid if index == 0 else None)
 
 
 def ceb_body(*, envelope_id: str, message_type: str, messages, sender, dxp_id: str) -> bytes:

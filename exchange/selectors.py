@@ -51,7 +51,7 @@ def outbox_health() -> list[dict]:
     counts = {
         row["department"]: row
         for row in Message.objects.values("department").annotate(
-            pending=Count("id", filter=Q(status__in=[MessageStatus.PENDING, MessageStatus.SENDING])),
+            pending=Count("id", filter=Q(status=MessageStatus.PENDING)),
             in_flight=Count("id", filter=Q(status__in=[MessageStatus.SENT, MessageStatus.ACKNOWLEDGED])),
             failed=Count("id", filter=Q(status=MessageStatus.FAILED)),
             dead=Count("id", filter=Q(status=MessageStatus.DEAD)),
@@ -61,9 +61,7 @@ def outbox_health() -> list[dict]:
                     overdue_at__isnull=False, status__in=[MessageStatus.SENT, MessageStatus.ACKNOWLEDGED]
                 ),
             ),
-            oldest_pending=Min(
-                "created_at", filter=Q(status__in=[MessageStatus.PENDING, MessageStatus.SENDING])
-            ),
+            oldest_pending=Min("created_at", filter=Q(status=MessageStatus.PENDING)),
         )
     }
     retrying = dict(

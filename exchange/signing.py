@@ -142,6 +142,11 @@ def signing_key_for(organisation):
     return key
 
 
+def forget_key(organisation) -> None:
+    """Drop this process's cached key of ``organisation`` (the department pinned a newer certificate)."""
+    _key_cache.pop((organisation.pk, organisation.code), None)
+
+
 def _current_or_new_key(organisation):
     from exchange.models import SigningKey
 

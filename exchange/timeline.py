@@ -20,7 +20,12 @@ def _message_entries(message: Message) -> list[TimelineEntry]:
         TimelineEntry(
             at=message.created_at,
             kind="message",
-            title=_("%(label)s sent to %(department)s") % {"label": label, "department": department},
+            title=(
+                _("%(label)s sent to %(department)s")
+                if message.sent_at
+                else _("%(label)s queued for %(department)s")
+            )
+            % {"label": label, "department": department},
             detail=_("Business key %(key)s · message id %(id)s")
             % {"key": message.business_key, "id": message.message_id},
             to_state=message.get_status_display(),

@@ -12,5 +12,6 @@ urlpatterns = [
     path("messages/<int:pk>/", views.MessageDetailView.as_view(), name="message"),
     path("messages/<int:pk>/replay/", views.ReplayView.as_view(), name="replay"),
     path("receipts/<int:pk>/raw/", views.ReceiptRawView.as_view(), name="receipt-raw"),
+    path("desk/commerce/", views.DepartmentDeskView.as_view(department="commerce"), name="commerce-desk"),
     path("desk/<str:department>/", views.DepartmentDeskView.as_view(), name="desk"),
 ]

@@ -5,11 +5,12 @@ import json
 import logging
 
 from django.contrib import messages as flash
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -48,7 +49,7 @@ def receipts_callback(request):
         items = document["receipts"]
         if not isinstance(items, list):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         log.warning("receipt callback with an unreadable body refused")
         return JsonResponse({"code": "malformed", "message": 'expected {"receipts": [...]}'}, status=400)
     counts = services.receipts_ingest(items, via="callback")
@@ -106,7 +107,10 @@ class ReplayView(RoleRequiredMixin, View):
             flash.error(request, str(exc))
         else:
             flash.success(request, _("Message %(id)s will be sent again.") % {"id": message.message_id})
-        return redirect(request.POST.get("next") or "exchange:dead-letters")
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = reverse("exchange:dead-letters")
+        return redirect(target)
 
 
 class MessageDetailView(View):
@@ -146,7 +150,7 @@ class DepartmentDeskView(RoleRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         department = kwargs.get("department", self.department)
         if department not in Department.values:
-            raise PermissionDenied
+            raise Http404
         self.department = department
         roles = [OFFICER_ROLE_OF_DEPARTMENT[department]]
         if department == Department.COMMERCE:

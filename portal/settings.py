@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_float, env_int, env_list, env_str, require
 
@@ -113,6 +114,9 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # An unreachable database must fail a request (and /healthz) in seconds, not hang it.
+        DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -176,7 +180,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks are short (one HTTP call); a few prefetched per thread saves broker round trips. A task prefetched by
+# a worker that dies is redelivered (acks_late) and the exchange sweeper recovers its envelope sooner.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 4)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -260,6 +266,17 @@ if PRODUCTION:
     require(
         "FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEY, "personal data and signing keys are encrypted with it"
     )
+if FIELD_ENCRYPTION_KEY:
+    from cryptography.fernet import Fernet
+
+    try:
+        for _key in FIELD_ENCRYPTION_KEY.split(","):
+            Fernet(_key.strip().encode())
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be one or more comma-separated Fernet keys "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+        ) from None
 
 # --- Email and notifications -------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -321,6 +338,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # Proxies in front of the portal whose X-Forwarded-For the throttles may trust (0: use the peer address;
+    # a spoofed header must not reset a client's throttle).
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 SPECTACULAR_SETTINGS = {
@@ -356,9 +376,10 @@ EXCHANGE_MAX_AGE_HOURS = env_float("EXCHANGE_MAX_AGE_HOURS", 24.0)
 EXCHANGE_SWEEP_SECONDS = env_float("EXCHANGE_SWEEP_SECONDS", 10.0)
 EXCHANGE_POLL_SECONDS = env_float("EXCHANGE_POLL_SECONDS", 30.0)
 EXCHANGE_OVERDUE_CHECK_SECONDS = env_float("EXCHANGE_OVERDUE_CHECK_SECONDS", 60.0)
-# At most this many envelopes of one department on the wire at once, so a hanging department can occupy
-# only part of the worker pool and the others keep flowing (ADR 0003).
-EXCHANGE_DEPARTMENT_SLOTS = env_int("EXCHANGE_DEPARTMENT_SLOTS", 6)
+# At most this many envelopes of one department on the wire at once per worker process, so a hanging
+# department occupies only part of the pool (ADR 0003). 0: a third of the worker's pool, so even two hanging
+# departments leave a third to the others. A worker dedicated to one department's queue sets its concurrency.
+EXCHANGE_DEPARTMENT_SLOTS = env_int("EXCHANGE_DEPARTMENT_SLOTS", 0)
 # Upper bound on business nodes per envelope (0: the protocol's limit per type, 100 for CEB). 1 disables
 # batching, which bench/exchange.py uses to compare one HTTP call per filing with a plain thread pool.
 EXCHANGE_MAX_NODES = env_int("EXCHANGE_MAX_NODES", 0)

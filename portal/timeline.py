@@ -15,11 +15,24 @@ def _status_labels(obj) -> dict[str, str]:
     return {str(value): str(label) for value, label in (field.choices or [])}
 
 
+def _internal_hidden(event, user) -> bool:
+    """An event a domain app marked ``internal`` (``payload["internal"]``, e.g. a step inside a government
+    body before its decision) is not shown to the staff of the organisation that owns the object."""
+    return bool(
+        isinstance(event.payload, dict)
+        and event.payload.get("internal")
+        and event.owner_org_id is not None
+        and event.owner_org_id == getattr(user, "organisation_id", None)
+    )
+
+
 def audit_entries(obj, user) -> list[TimelineEntry]:
     labels = _status_labels(obj)
     verbs = dict(AuditVerb.choices)
     entries = []
     for event in AuditEvent.objects.visible_to(user).for_object(obj).select_related("actor"):
+        if _internal_hidden(event, user):
+            continue
         entries.append(
             TimelineEntry(
                 at=event.at,

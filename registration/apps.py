@@ -24,7 +24,9 @@ class RegistrationConfig(AppConfig):
         settings_perm = "registration.manage_registration_settings"
         grant(Role.COMMERCE_REVIEWER, view_all, review)
         grant(Role.COMMERCE_SUPERVISOR, view_all, review, supervise, settings_perm)
-        grant(Role.SYSTEM_ADMIN, view_all, settings_perm)
+        # System administrators keep the calendar and the reason list; they do not read filings or their
+        # ID scans (ADR 0015).
+        grant(Role.SYSTEM_ADMIN, settings_perm)
 
         for spec in matrix.SPECS.values():
             register_handlers(

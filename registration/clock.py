@@ -103,6 +103,14 @@ def is_working_day(day: date) -> bool:
     return WorkingCalendar().is_working_day(day)
 
 
+def is_overdue(due_on: date | None, today: date) -> bool:
+    """The one definition of overdue, used by rows, pages, queues and counts alike: the clock runs and the
+    due date (the last working day allowed) is behind us — so a filing due on Friday is overdue on Saturday.
+    Queues filter the same thing in the database as ``clock_running_since`` set and ``clock_due_on < today``.
+    """
+    return due_on is not None and due_on < today
+
+
 @dataclass(frozen=True)
 class ClockState:
     used: int
@@ -110,6 +118,7 @@ class ClockState:
     running: bool
     started: bool
     due_on: date | None
+    today: date | None = None
 
     @property
     def left(self) -> int:
@@ -117,7 +126,7 @@ class ClockState:
 
     @property
     def overdue(self) -> bool:
-        return self.running and self.used > self.limit
+        return self.running and is_overdue(self.due_on, self.today or timezone.localdate())
 
 
 def clock_state(
@@ -135,6 +144,7 @@ def clock_state(
         running=running,
         started=filing.first_submitted_at is not None,
         due_on=filing.clock_due_on if running else None,
+        today=local_date(now),
     )
 
 

@@ -1,25 +1,68 @@
-"""Zhejiang prefecture-level cities by division code (DOMAIN §7.4), for the city filter and display.
+"""Zhejiang administrative divisions (GB/T 2260), from the committed file ``data/zhejiang_divisions.csv``.
 
-Only the prefecture level is listed: county codes change (Hangzhou's districts were redrawn in 2021), so a
-filing's full 6-digit code is validated by shape and province, and grouped by its first four digits.
+The table lists the province, its 11 prefecture-level cities and their districts, counties and county-level
+cities (DOMAIN §7.4, e.g. 330782 Yiwu). Codes change (Hangzhou's districts were redrawn in 2021): a code
+abolished since keeps its row with the year, because a credit code keeps the division of the authority that
+registered it for life; such a code is accepted with a warning. Updating the table is a data change (edit the
+CSV from the current MCA list), not a code change.
 """
 
-from django.utils.translation import gettext_lazy as _
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "zhejiang_divisions.csv"
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name_zh: str
+    name_en: str
+    level: str  # province, prefecture, county
+    parent: str
+    abolished: int | None
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+@cache
+def table() -> dict[str, Division]:
+    with DATA_FILE.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: Division(
+                row["code"],
+                row["name_zh"],
+                row["name_en"],
+                row["level"],
+                row["parent"],
+                int(row["abolished"]) if row["abolished"] else None,
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def lookup(code: str) -> Division | None:
+    return table().get((code or "").strip())
+
+
+def _name_of(code: str) -> str:
+    found = lookup(code)
+    return found.name if found else code
+
+
+# Prefecture-level cities by their first four digits (the queue's city filter), in the user's language.
 CITIES = {
-    "3301": _("Hangzhou"),
-    "3302": _("Ningbo"),
-    "3303": _("Wenzhou"),
-    "3304": _("Jiaxing"),
-    "3305": _("Huzhou"),
-    "3306": _("Shaoxing"),
-    "3307": _("Jinhua"),
-    "3308": _("Quzhou"),
-    "3309": _("Zhoushan"),
-    "3310": _("Taizhou"),
-    "3311": _("Lishui"),
+    code[:4]: lazy(_name_of, str)(code)
+    for code, division in sorted(table().items())
+    if division.level == "prefecture"
 }
-NAMED_COUNTIES = {"330782": _("Yiwu")}
 
 
 def city_of(division_code: str) -> str:
@@ -28,6 +71,6 @@ def city_of(division_code: str) -> str:
 
 def division_label(division_code: str) -> str:
     """``义乌市 (330782)``-style label, as precise as the table allows; the bare code if unknown."""
-    code = division_code or ""
-    name = NAMED_COUNTIES.get(code) or CITIES.get(code[:4])
-    return f"{name} ({code})" if name else code
+    code = (division_code or "").strip()
+    found = lookup(code) or lookup(f"{code[:4]}00")
+    return f"{found.name} ({code})" if found and len(code) == 6 else code

@@ -2,9 +2,11 @@
 
 A file is accepted only when (1) its first bytes are a PDF, PNG or JPEG signature, (2) its name's extension
 agrees with that content, (3) it parses completely as that format (pypdf / Pillow), and (4) for PDFs it holds
-no active content: JavaScript, launch actions, embedded files, automatic actions (/AA) or an /OpenAction
-that runs JavaScript; encrypted PDFs are refused because they cannot be inspected. Images are checked
-against decompression bombs before their pixels are decoded.
+no active content: JavaScript (/JavaScript, /JS), XFA forms (/XFA, whose XML carries scripts inside stream
+data), launch actions, remote and embedded go-to actions (/GoToR, /GoToE), embedded files, rich media,
+automatic actions (/AA), form submission or import, and no /OpenAction other than a plain go-to inside the
+document (a destination array or an action of type /GoTo with no /Next). Encrypted PDFs are refused because
+they cannot be inspected. Images are checked against decompression bombs before their pixels are decoded.
 """
 
 import hashlib
@@ -29,11 +31,33 @@ PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
 EXTENSIONS = {PDF: {".pdf"}, PNG: {".png"}, JPEG: {".jpg", ".jpeg"}}
 LABELS = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}
 # Active-content keys; seeing any of them anywhere in the object graph refuses the file.
-DANGEROUS_KEYS = {"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/AA", "/RichMedia"}
-DANGEROUS_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/RichMediaExecute"}
+DANGEROUS_KEYS = {
+    "/JavaScript",
+    "/JS",
+    "/XFA",
+    "/Launch",
+    "/EmbeddedFile",
+    "/EmbeddedFiles",
+    "/AA",
+    "/RichMedia",
+}
+# Action types (/S) refused wherever they appear (links included); /URI stays allowed in a link the reader
+# clicks, never as an /OpenAction.
+DANGEROUS_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/ImportData",
+    "/SubmitForm",
+    "/RichMediaExecute",
+    "/GoToR",
+    "/GoToE",
+    "/Rendition",
+}
 # The same names as raw tokens outside stream data (also catches objects not reachable from the catalogue;
 # stream bytes are excluded because compressed data contains such byte sequences by chance).
-_RAW_TOKENS = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|AA|RichMedia)(?![A-Za-z0-9#])")
+_RAW_TOKENS = re.compile(
+    rb"/(JavaScript|JS|XFA|Launch|GoToR|GoToE|EmbeddedFiles?|AA|RichMedia)(?![A-Za-z0-9#])"
+)
 _STREAM_DATA = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 
 
@@ -164,6 +188,7 @@ def _check_pdf(content: bytes) -> None:
             )
         pages = len(reader.pages)
         root = reader.trailer["/Root"]
+        _check_open_action(root.get_object())
         _walk_for_active_content(root, reader.trailer)
     except FileRejected:
         raise
@@ -178,10 +203,23 @@ def _check_pdf(content: bytes) -> None:
 def _active_content() -> FileRejected:
     return FileRejected(
         "pdf_active_content",
-        _("The PDF contains active content (JavaScript, automatic actions, launch actions or embedded "
-          "files), "
-          "which is not allowed. Print it to a new PDF or scan the paper document."),
+        _("The PDF contains active content (JavaScript, an XFA form, automatic or opening actions, launch "
+          "or remote actions, or embedded files), which is not allowed. Print it to a new PDF or scan the "
+          "paper document."),
     )  # fmt: skip
+
+
+def _check_open_action(catalogue) -> None:
+    """Opening the document may only show a page of it: a destination array or a plain /GoTo action."""
+    if not isinstance(catalogue, DictionaryObject) or "/OpenAction" not in catalogue:
+        return
+    action = catalogue["/OpenAction"]
+    action = action.get_object() if isinstance(action, IndirectObject) else action
+    if isinstance(action, ArrayObject):
+        return
+    if isinstance(action, DictionaryObject) and action.get("/S") == "/GoTo" and "/Next" not in action:
+        return
+    raise _active_content()
 
 
 def _walk_for_active_content(*roots) -> None:

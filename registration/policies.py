@@ -49,6 +49,23 @@ def ensure_supervisor(filing, user) -> None:
     _no_conflict(filing, user)
 
 
+def may_download(filing, user) -> bool:
+    """Attachments (licence and ID scans) go to the owner's enterprise staff and to commerce-bureau
+    reviewers and supervisors only: seeing a filing (``view_all``) is not enough (ADR 0015)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if is_applicant(filing, user):
+        return True
+    return user.has_role(Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR) and user.has_perm(REVIEW)
+
+
+def ensure_may_download(filing, user) -> None:
+    if not may_download(filing, user):
+        raise PermissionDenied(
+            _("Only the applicant's staff and the commerce bureau's reviewers can open attachments.")
+        )
+
+
 def can_review(user) -> bool:
     return bool(user.is_authenticated and user.has_perm(REVIEW))
 

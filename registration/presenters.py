@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from registration import clock, selectors
+from registration import clock, history, selectors
 from registration.choices import (
     EntityType,
+    FilingStatus,
     Qualification,
     ServiceScope,
     Subtype,
@@ -76,8 +77,25 @@ def _value(filing, name: str, *, reveal_id: bool) -> str:
     return "" if value is None else str(value)
 
 
-def _applies(filing, name: str) -> bool:
-    if filing.is_natural_person and name in ("uscc", "org_code", "customs_code", "economic_type", "name_en"):
+def plain_value(filing, name: str) -> str:
+    """A field's value in plain language, the ID number masked."""
+    return _value(filing, name, reveal_id=False)
+
+
+def applies(filing, name: str) -> bool:
+    """Whether the filing's role has field ``name`` (as the forms and pages show it)."""
+    if filing.is_natural_person and name in (
+        "uscc",
+        "org_code",
+        "customs_code",
+        "economic_type",
+        "name_en",
+        "division_note",
+        "registered_capital_cny",
+        "is_vat_general_taxpayer",
+    ):
+        return False
+    if name == "economic_type" and filing.subtype == Subtype.INDIVIDUAL_BUSINESS:
         return False
     if name == "platform_urls":
         return filing.entity_type != EntityType.SERVICE or filing.subtype == Subtype.PLATFORM
@@ -101,7 +119,7 @@ def facts(filing, *, comments: dict | None = None, reveal_id: bool = False) -> l
                 comments.get(name, []),
             )
             for name in names
-            if _applies(filing, name)
+            if applies(filing, name)
         ]
         out.append((section, rows))
     return out
@@ -128,6 +146,16 @@ def task_rows(filing) -> list:
         }.get(shown, "warning")
         rows.append(task)
     return rows
+
+
+def shown_status(filing, user) -> str:
+    """What a user may know of the status: a rejection proposal is internal to the bureau until a supervisor
+    countersigns it, so to anyone outside the bureau REJECT_PENDING reads as UNDER_REVIEW (ADR 0015)."""
+    from registration import policies
+
+    if filing.status == FilingStatus.REJECT_PENDING and not (user is not None and policies.can_review(user)):
+        return FilingStatus.UNDER_REVIEW
+    return filing.status
 
 
 def status_tone(status: str) -> str:
@@ -161,8 +189,9 @@ def filing_context(filing, user, *, reveal_id: bool = False) -> dict:
         "tasks": task_rows(filing),
         "clock": state,
         "queue_position": selectors.queue_position(filing),
-        "versions": list(selectors.versions_of(filing)),
+        "versions": list(selectors.versions_of(filing, user)),
         "other_roles": selectors.other_roles(filing, user),
-        "status_tone": status_tone(filing.status),
+        "status_tone": status_tone(shown_status(filing, user)),
         "uncovered_years": calendar.uncovered_years(*years) if years else [],
+        "history": history.rounds(filing),
     }

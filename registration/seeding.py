@@ -1,38 +1,25 @@
 """Demo filings (``manage.py seed_demo``), made through the services as a user would make them.
 
 * the Ningbo logistics enterprise has a SUBMITTED filing waiting for review;
-* the Hangzhou self-built platform has an ACTIVE filing: approved by the demo reviewer, its qualification
-  receipts applied through the exchange's own ingest path (marked as demo data in the raw receipt);
+* the Hangzhou self-built platform has an APPROVED filing (approved by the demo reviewer): its qualification
+  messages wait in the outbox, and in ``make run`` the worker delivers them to govmock, whose receipts fill
+  the identifiers and turn the filing ACTIVE within seconds — nothing is fabricated here;
 * the Yiwu seller has no filing yet, so the filing form can be tried from the start.
 Idempotent: an organisation that already has a filing is left alone.
 """
 
 import io
-import json
-import uuid
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from exchange.services import receipts_ingest
 from portal.models import Organisation, User
 from portal.seeding import ENTERPRISES
 from registration import services
 from registration.choices import AttachmentKind, EntityType, ServiceScope, Subtype
-from registration.matrix import SPECS
 from registration.validation.fields import resident_id_check_char
-
-DEMO_IDENTIFIERS = {
-    "FT_OPERATOR": {"record_no": "33000901"},
-    "CUSTOMS_REG": {"customs_code": "3301960D01"},
-    "CIQ_FILING": {"ciq_code": "3300090001"},
-    "TAX_REFUND_FILING": {"tax_filing_no": "33202600000901"},
-    "SAFE_DIRECTORY": {"directory_no": "332026000901", "fx_class": "A"},
-    "EPORT_CARD": {"dxp_id": "DXPENT0000000901"},
-}
 
 
 def _resident_id(first17: str) -> str:
@@ -67,34 +54,6 @@ def _submitted(org, admin, *, entity_type, subtype, data):
     )
     _attach(filing, admin)
     return services.filing_submit(filing=filing, by=admin)
-
-
-def _apply_demo_receipts(filing) -> None:
-    items = []
-    for task in filing.qualifications.exclude(message=None).select_related("message"):
-        message = task.message
-        raw = {
-            "guid": message.message_id,
-            "message_id": None,
-            "message_type": message.message_type,
-            "business_key": message.business_key,
-            "status": "REGISTERED",
-            "info": "演示数据 demo data",
-            "data": DEMO_IDENTIFIERS[task.code],
-            "time": timezone.now().isoformat(),
-        }
-        items.append(
-            {
-                "receipt_id": f"DEMO-{uuid.uuid4()}",
-                "department": message.department,
-                "message_id": None,
-                "node_guid": message.message_id,
-                "receipt_type": f"{SPECS[task.code].message_type}.receipt",
-                "content_type": "application/json",
-                "raw": json.dumps(raw, ensure_ascii=False),
-            }
-        )
-    receipts_ingest(items, via="seed")
 
 
 def _common(name_cn: str, phone: str, id17: str) -> dict:
@@ -141,5 +100,5 @@ def seed_registration() -> None:
             },
         )
         services.filing_accept(filing=filing, by=reviewer)
-        filing = services.filing_approve(filing=filing, by=reviewer, note="演示数据 demo")
-        _apply_demo_receipts(filing)
+        # The departments answer through the real path: worker → govmock → receipts (make run).
+        services.filing_approve(filing=filing, by=reviewer, note="演示数据 demo")

@@ -17,6 +17,11 @@ from registration.models import EntityFiling, FieldComment
 QUEUES = ("unassigned", "mine", "all", "countersign")
 
 
+def overdue_q(today) -> Q:
+    """``clock.is_overdue`` in the database: a running clock whose due date is behind us."""
+    return Q(clock_running_since__isnull=False, clock_due_on__lt=today)
+
+
 def filings_for(user):
     return EntityFiling.objects.visible_to(user)
 
@@ -38,7 +43,7 @@ def queue(user, *, which: str = "unassigned", entity_type: str = "", city: str =
         qs = qs.filter(division_code__startswith=city)
     today = timezone.localdate()
     if age == "overdue":
-        qs = qs.filter(clock_running_since__isnull=False, clock_due_on__lt=today)
+        qs = qs.filter(overdue_q(today))
     elif age == "due_soon":
         qs = qs.filter(clock_running_since__isnull=False, clock_due_on__lte=today + timedelta(days=2))
     elif age.isdigit():
@@ -58,7 +63,7 @@ def queue_counts(user) -> dict:
                 status__in=[FilingStatus.SUBMITTED, FilingStatus.UNDER_REVIEW, FilingStatus.REJECT_PENDING],
             ),
         ),
-        overdue=Count("id", filter=Q(clock_running_since__isnull=False, clock_due_on__lt=today)),
+        overdue=Count("id", filter=overdue_q(today)),
         countersign=Count("id", filter=Q(status=FilingStatus.REJECT_PENDING)),
     )
 
@@ -72,6 +77,14 @@ def queue_position(filing) -> tuple[int, int] | None:
         Q(submitted_at__lt=filing.submitted_at) | Q(submitted_at=filing.submitted_at, pk__lt=filing.pk)
     ).count()
     return ahead + 1, waiting.count()
+
+
+def waiting_order() -> dict[int, int]:
+    """pk → position of every SUBMITTED filing in the first-come queue (one query)."""
+    pks = EntityFiling.objects.filter(status=FilingStatus.SUBMITTED, submitted_at__isnull=False).order_by(
+        "submitted_at", "pk"
+    )
+    return {pk: index for index, pk in enumerate(pks.values_list("pk", flat=True), start=1)}
 
 
 def needing_action(user) -> dict:
@@ -92,8 +105,10 @@ def needing_action(user) -> dict:
     }
 
 
-def versions_of(filing):
-    return EntityFiling.objects.filter(lineage=filing.lineage).order_by("version")
+def versions_of(filing, user=None):
+    """The versions of the lineage the user may see (an officer never sees a change still a draft)."""
+    qs = filings_for(user) if user is not None else EntityFiling.objects.all()
+    return qs.filter(lineage=filing.lineage).order_by("version")
 
 
 def other_roles(filing, user):
@@ -124,13 +139,19 @@ class Verification:
         return CertificateState(self.state).label
 
 
+def mask_person_name(name: str) -> str:
+    """``王小明`` → ``王**``: the public page must not publish a natural person's full name (PIPL)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
 def verification(token: str) -> Verification | None:
     """What the public page may show for a certificate token: status, name and number; nothing else."""
     if not token or len(token) > 64:
         return None
     versions = list(
         EntityFiling.objects.filter(verify_token=token)
-        .only("status", "name_cn", "filing_no", "version", "status_changed_at")
+        .only("status", "name_cn", "filing_no", "version", "status_changed_at", "subtype")
         .order_by("-version")
     )
     if not versions:
@@ -142,4 +163,5 @@ def verification(token: str) -> Verification | None:
     }
     current = next((v for v in versions if v.status in states), versions[-1])
     state = states.get(current.status, CertificateState.NOT_IN_FORCE)
-    return Verification(state, current.name_cn, current.filing_no, current.status_changed_at)
+    name = mask_person_name(current.name_cn) if current.is_natural_person else current.name_cn
+    return Verification(state, name, current.filing_no, current.status_changed_at)

@@ -5,6 +5,7 @@ the row; anything not listed raises ``TransitionNotAllowed`` (a message on pages
 """
 
 from registration.choices import FilingStatus as S
+from registration.choices import TaskStatus as T
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     # The applicant.
@@ -35,4 +36,30 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.UNDER_REVIEW, "discard"): S.WITHDRAWN,
     (S.REJECT_PENDING, "discard"): S.WITHDRAWN,
     (S.APPROVED, "discard"): S.WITHDRAWN,
+}
+
+
+# Qualification tasks (``QualificationTask.status``). A task is created PENDING (its message written at
+# once, or held: an E-Port card waits for the customs code), NOT_APPLIED (optional, not asked for) or DONE
+# (carried over from the version a change replaces). Every move below is audited on the filing.
+TASK_TRANSITIONS: dict[tuple[str, str], str] = {
+    # (Re)send: the applicant applies again, asks for an optional one, or a held task is released.
+    (T.NOT_APPLIED, "send"): T.PENDING,
+    (T.REJECTED, "send"): T.PENDING,
+    (T.FAILED, "send"): T.PENDING,
+    (T.PENDING, "send"): T.PENDING,
+    # The department's receipts.
+    (T.PENDING, "deliver"): T.SENT,  # ACCEPTED: the department has it
+    (T.PENDING, "register"): T.DONE,
+    (T.SENT, "register"): T.DONE,
+    (T.REJECTED, "register"): T.DONE,  # a late success of an earlier attempt still counts
+    (T.FAILED, "register"): T.DONE,
+    (T.PENDING, "refuse"): T.REJECTED,
+    (T.SENT, "refuse"): T.REJECTED,
+    (T.REJECTED, "refuse"): T.REJECTED,
+    (T.FAILED, "refuse"): T.REJECTED,
+    (T.PENDING, "fail"): T.FAILED,
+    (T.SENT, "fail"): T.FAILED,
+    (T.REJECTED, "fail"): T.FAILED,
+    (T.FAILED, "fail"): T.FAILED,
 }

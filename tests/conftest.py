@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.services import chromium_path, need, playwright_available, postgres_in_use, redis_available
+from tests.services import IN_CI, chromium_path, need, playwright_available, postgres_in_use, redis_available
 
 
 def pytest_collection_modifyitems(config, items):
@@ -21,6 +21,10 @@ def _service_requirements(request):
         need(postgres_in_use(), "PostgreSQL is not configured (set DATABASE_URL=postgres://...)")
     if request.node.get_closest_marker("redis"):
         need(redis_available(), "Redis is not reachable (set REDIS_URL=redis://...)")
+    if request.node.get_closest_marker("e2e") and IN_CI:
+        # CI runs the end-to-end tests against the real services, never the embedded fallbacks.
+        need(postgres_in_use(), "the end-to-end tests need PostgreSQL in CI (DATABASE_URL)")
+        need(redis_available(), "the end-to-end tests need Redis in CI (REDIS_URL)")
     if request.node.get_closest_marker("browser"):
         need(playwright_available(), "the playwright package is not installed")
         need(bool(chromium_path()), "Chromium is not installed (apt-get install -y chromium)")

@@ -1,21 +1,21 @@
 """Every write of the exchange. Domain apps call ``message_enqueue`` (inside their transaction)."""
 
-from exchange.services.outbox import (
-    envelope_deliver,
-    flush_pending,
-    message_enqueue,
-    message_replay,
-    sweep,
-)
-from exchange.services.receipts import poll_department, receipts_ingest, requery_overdue
+from exchange.services.batching import messages_flush
+from exchange.services.delivery import envelope_deliver
+from exchange.services.enqueue import message_enqueue
+from exchange.services.polling import messages_requery_overdue, receipts_poll
+from exchange.services.receipts import receipts_ingest, receipts_retry_failed
+from exchange.services.replay import message_replay
+from exchange.services.sweeper import outbox_sweep
 
 __all__ = [
     "envelope_deliver",
-    "flush_pending",
     "message_enqueue",
     "message_replay",
-    "poll_department",
+    "messages_flush",
+    "messages_requery_overdue",
+    "outbox_sweep",
     "receipts_ingest",
-    "requery_overdue",
-    "sweep",
+    "receipts_poll",
+    "receipts_retry_failed",
 ]

@@ -12,7 +12,12 @@ from exchange.models import Lease
 
 @contextmanager
 def lease(name: str, *, seconds: float):
-    """Yield True if this caller holds the lease ``name`` for up to ``seconds``, else False."""
+    """Yield True if this caller holds the lease ``name`` for up to ``seconds``, else False.
+
+    Keep ``seconds`` short (about a minute): a worker killed while holding a lease blocks the job until it
+    expires. If a run outlasts its lease a second run may overlap it, which every leased job here tolerates
+    (receipts de-duplicate, claims are conditional); the lease only stops the pile-up.
+    """
     holder = uuid.uuid4().hex
     now = timezone.now()
     Lease.objects.get_or_create(name=name)

@@ -36,7 +36,10 @@ def verify(secret: str, timestamp: str | None, provided: str | None, message: by
         return False
     if abs(now - moment) > WINDOW_SECONDS:
         return False
-    return hmac.compare_digest(signature(secret, timestamp, message), provided.strip().lower())
+    # compare_digest raises on non-ASCII text: compare bytes, so a hostile header is a refusal, not a 500.
+    return hmac.compare_digest(
+        signature(secret, timestamp, message).encode(), provided.strip().lower().encode()
+    )
 
 
 def headers(secret: str, timestamp: int, message: bytes) -> dict[str, str]:

@@ -36,8 +36,10 @@ def invitation_create(*, organisation: Organisation, email: str, role: str, full
     _check_manager(by, organisation)
     _check_role_fits(organisation, role)
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email, is_active=True).exists():
-        raise ValidationError({"email": _("A user with this email address already exists.")})
+    # Only the inviter's own organisation is checked: whether an address has an account elsewhere on the
+    # portal is not theirs to learn. A clash elsewhere is caught when the invitee accepts.
+    if User.objects.filter(email__iexact=email, is_active=True, organisation=organisation).exists():
+        raise ValidationError({"email": _("A user of your organisation already has this email address.")})
     raw, hashed = Invitation.new_token()
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -75,6 +77,13 @@ def invitation_accept(*, invitation: Invitation, username: str, password: str, f
         raise ValidationError(_("This invitation is no longer valid."))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})
+    if User.objects.filter(email__iexact=invitation.email, is_active=True).exists():
+        raise ValidationError(
+            _(
+                "An account with this email address already exists; one address belongs to one "
+                "account. Ask the inviting administrator to invite another address."
+            )
+        )
     user = User(
         username=username,
         email=invitation.email,

@@ -5,12 +5,16 @@ from datetime import timedelta
 import django_filters
 from django.utils import timezone
 
+from registration import policies
 from registration.choices import EntityType, FilingStatus, Subtype
 from registration.models import EntityFiling
+from registration.selectors import overdue_q
+
+MAX_AGE_DAYS = 36_500  # a hundred years: anything larger cannot be a date and would overflow
 
 
 class FilingFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices)
+    status = django_filters.MultipleChoiceFilter(choices=FilingStatus.choices, method="filter_status")
     entity_type = django_filters.ChoiceFilter(choices=EntityType.choices)
     subtype = django_filters.ChoiceFilter(choices=Subtype.choices)
     city = django_filters.CharFilter(
@@ -21,7 +25,7 @@ class FilingFilter(django_filters.FilterSet):
         method="filter_queue",
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue")
-    older_than_days = django_filters.NumberFilter(method="filter_older", min_value=0)
+    older_than_days = django_filters.NumberFilter(method="filter_older", min_value=0, max_value=MAX_AGE_DAYS)
     uscc = django_filters.CharFilter()
     filing_no = django_filters.CharFilter()
     owner = django_filters.NumberFilter(field_name="owner_id")
@@ -32,6 +36,17 @@ class FilingFilter(django_filters.FilterSet):
     class Meta:
         model = EntityFiling
         fields = []
+
+    def filter_status(self, qs, name, value):
+        """Statuses as the caller sees them: outside the bureau REJECT_PENDING is shown as UNDER_REVIEW."""
+        if not value:
+            return qs
+        if policies.can_review(self.request.user):
+            return qs.filter(status__in=value)
+        real = {v for v in value if v != FilingStatus.REJECT_PENDING}
+        if FilingStatus.UNDER_REVIEW in real:
+            real.add(FilingStatus.REJECT_PENDING)
+        return qs.filter(status__in=real)
 
     def filter_city(self, qs, name, value):
         return qs.filter(division_code__startswith=value) if value.isdigit() else qs.none()
@@ -45,7 +60,7 @@ class FilingFilter(django_filters.FilterSet):
         return qs.filter(status=FilingStatus.REJECT_PENDING)
 
     def filter_overdue(self, qs, name, value):
-        overdue = qs.filter(clock_running_since__isnull=False, clock_due_on__lt=timezone.localdate())
+        overdue = qs.filter(overdue_q(timezone.localdate()))
         return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
 
     def filter_older(self, qs, name, value):

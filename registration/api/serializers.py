@@ -1,17 +1,19 @@
 """Serializers of the registration API: explicit fields, read and write kept apart, one input per action."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.choices import Role
 from portal.models import User
-from registration import certificate, clock
+from registration import certificate, clock, presenters, selectors
 from registration.choices import (
     IN_FORCE,
     AttachmentKind,
     EconomicType,
     EntityType,
+    FilingStatus,
     IdType,
     Qualification,
     ServiceScope,
@@ -36,6 +38,11 @@ class ClockSerializer(serializers.Serializer):
     )
     overdue = serializers.BooleanField()
     due_on = serializers.DateField(allow_null=True)
+
+
+class QueuePositionSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="1 = next to be taken up")
+    length = serializers.IntegerField(help_text="filings waiting in the queue")
 
 
 class QualificationSerializer(serializers.ModelSerializer):
@@ -65,12 +72,16 @@ class QualificationSerializer(serializers.ModelSerializer):
 
 
 class FilingSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text="outside the commerce bureau a rejection awaiting countersignature reads UNDER_REVIEW"
+    )
+    status_label = serializers.SerializerMethodField()
     owner = OwnerSerializer(read_only=True)
     previous = serializers.PrimaryKeyRelatedField(read_only=True)
     assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
     legal_rep_id_no = serializers.CharField(source="legal_rep_id_masked", read_only=True)
     clock = serializers.SerializerMethodField()
+    queue_position = serializers.SerializerMethodField()
     qualifications = QualificationSerializer(many=True, read_only=True)
     verify_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -124,12 +135,23 @@ class FilingSerializer(serializers.ModelSerializer):
             "decided_at",
             "activated_at",
             "clock",
+            "queue_position",
             "qualifications",
             "verify_url",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    def _user(self):
+        return getattr(self.context.get("request"), "user", None)
+
+    @extend_schema_field(serializers.ChoiceField(choices=FilingStatus.choices))
+    def get_status(self, filing) -> str:
+        return presenters.shown_status(filing, self._user())
+
+    def get_status_label(self, filing) -> str:
+        return str(FilingStatus(presenters.shown_status(filing, self._user())).label)
 
     @extend_schema_field(ClockSerializer)
     def get_clock(self, filing) -> dict:
@@ -142,6 +164,18 @@ class FilingSerializer(serializers.ModelSerializer):
             "overdue": state.overdue,
             "due_on": state.due_on,
         }
+
+    @extend_schema_field(QueuePositionSerializer(allow_null=True))
+    def get_queue_position(self, filing) -> dict | None:
+        """Position in the bureau's first-come queue while SUBMITTED (one query per response, not per row)."""
+        if filing.status != FilingStatus.SUBMITTED:
+            return None
+        waiting = self.context.get("_waiting")
+        if waiting is None:
+            waiting = self.context["_waiting"] = selectors.waiting_order()
+        if filing.pk not in waiting:
+            return None
+        return {"position": waiting[filing.pk], "length": len(waiting)}
 
     def get_verify_url(self, filing) -> str | None:
         return certificate.verify_url(filing) if filing.verify_token and filing.status in IN_FORCE else None
@@ -188,10 +222,14 @@ class FilingWriteSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("entity_type"):
-            raise serializers.ValidationError({"entity_type": "This field is required."}, code="required")
+            raise serializers.ValidationError({"entity_type": _("This field is required.")}, code="required")
         if self.instance is not None and {"entity_type", "subtype"} & set(attrs):
             raise serializers.ValidationError(
-                {"entity_type": "The role of a filing cannot change; start a new filing for another role."},
+                {
+                    "entity_type": _(
+                        "The role of a filing cannot change; start a new filing for another role."
+                    )
+                },
                 code="immutable",
             )
         return attrs
@@ -283,3 +321,44 @@ class TimelineEntrySerializer(serializers.Serializer):
     to_state = serializers.CharField()
     code = serializers.CharField()
     tone = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField(help_text="the value in the round compared with, in plain language")
+    after = serializers.CharField()
+
+
+class SubmittedFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """One submission round: the values the bureau received (ID number masked) and what changed."""
+
+    review_round = serializers.IntegerField(source="submission.review_round")
+    submitted_at = serializers.DateTimeField(source="submission.submitted_at")
+    submitted_by = serializers.CharField(source="submission.submitted_by.display_name", default=None)
+    backfilled = serializers.BooleanField(source="submission.backfilled")
+    values = serializers.DictField(source="submission.values")
+    attachments = SubmittedFileSerializer(source="submission.attachments", many=True)
+    compared_with = serializers.SerializerMethodField()
+    changes = ChangeSerializer(many=True)
+    attachments_added = SubmittedFileSerializer(source="added", many=True)
+    attachments_removed = SubmittedFileSerializer(source="removed", many=True)
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {"filing": {"type": "integer"}, "review_round": {"type": "integer"}},
+        }
+    )
+    def get_compared_with(self, entry):
+        before = entry.compared_with
+        return None if before is None else {"filing": before.filing_id, "review_round": before.review_round}

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from portal.api.viewsets import ScopedModelViewSet
 from portal.timeline import timeline_for
-from registration import clock, services, validation
+from registration import clock, history, services, validation
 from registration.api import serializers as s
 from registration.api.filtersets import FilingFilter
 from registration.models import EntityFiling
@@ -75,6 +75,8 @@ class FilingViewSet(ScopedModelViewSet):
         return Response(self.get_serializer(filing).data, status=code)
 
     def _input(self, serializer_class):
+        """The action's input; call it after ``get_object()`` so a filing the caller cannot see is a 404
+        whatever the body holds."""
         data = serializer_class(data=self.request.data)
         data.is_valid(raise_exception=True)
         return data.validated_data
@@ -111,10 +113,9 @@ class FilingViewSet(ScopedModelViewSet):
     @_action(s.NoteInput)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        filing = self.get_object()
         note = self._input(s.NoteInput)["note"]
-        return self._out(
-            call(services.filing_withdraw, filing=self.get_object(), by=request.user, reason=note)
-        )
+        return self._out(call(services.filing_withdraw, filing=filing, by=request.user, reason=note))
 
     @_action(None, description="A reviewer claims a submitted filing (SUBMITTED → UNDER_REVIEW).")
     @action(detail=True, methods=["post"])
@@ -124,25 +125,26 @@ class FilingViewSet(ScopedModelViewSet):
     @_action(s.AssignInput)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
+        filing = self.get_object()
         reviewer = self._input(s.AssignInput)["reviewer"]
-        return self._out(
-            call(services.filing_assign, filing=self.get_object(), by=request.user, reviewer=reviewer)
-        )
+        return self._out(call(services.filing_assign, filing=filing, by=request.user, reviewer=reviewer))
 
     @_action(s.NoteInput)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
+        filing = self.get_object()
         note = self._input(s.NoteInput)["note"]
-        return self._out(call(services.filing_approve, filing=self.get_object(), by=request.user, note=note))
+        return self._out(call(services.filing_approve, filing=filing, by=request.user, note=note))
 
     @_action(s.ReturnInput)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_correction(self, request, pk=None):
+        filing = self.get_object()
         data = self._input(s.ReturnInput)
         return self._out(
             call(
                 services.filing_return,
-                filing=self.get_object(),
+                filing=filing,
                 by=request.user,
                 reason_codes=data["reason_codes"],
                 note=data["note"],
@@ -153,19 +155,19 @@ class FilingViewSet(ScopedModelViewSet):
     @_action(s.ReasonInput, description="Propose rejection; a supervisor must countersign.")
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
+        filing = self.get_object()
         reason = self._input(s.ReasonInput)["reason"]
-        return self._out(
-            call(services.filing_reject_request, filing=self.get_object(), by=request.user, reason=reason)
-        )
+        return self._out(call(services.filing_reject_request, filing=filing, by=request.user, reason=reason))
 
     @_action(s.CountersignInput)
     @action(detail=True, methods=["post"])
     def countersign(self, request, pk=None):
+        filing = self.get_object()
         data = self._input(s.CountersignInput)
         return self._out(
             call(
                 services.filing_reject_countersign,
-                filing=self.get_object(),
+                filing=filing,
                 by=request.user,
                 confirm=data["decision"] == "confirm",
                 note=data["note"],
@@ -173,8 +175,9 @@ class FilingViewSet(ScopedModelViewSet):
         )
 
     def _lifecycle(self, service):
+        filing = self.get_object()
         reason = self._input(s.ReasonInput)["reason"]
-        return self._out(call(service, filing=self.get_object(), by=self.request.user, reason=reason))
+        return self._out(call(service, filing=filing, by=self.request.user, reason=reason))
 
     @_action(s.ReasonInput)
     @action(detail=True, methods=["post"])
@@ -217,6 +220,14 @@ class FilingViewSet(ScopedModelViewSet):
             return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         rows = filing.field_comments.select_related("author").order_by("review_round", "created_at")
         return Response(s.CommentSerializer(rows, many=True).data)
+
+    @extend_schema(
+        responses=s.SubmissionSerializer(many=True),
+        description="Every submission round, newest first, with the differences from the round before.",
+    )
+    @action(detail=True, methods=["get"])
+    def submissions(self, request, pk=None):
+        return Response(s.SubmissionSerializer(history.rounds(self.get_object()), many=True).data)
 
     @extend_schema(responses=s.TimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"])

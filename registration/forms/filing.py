@@ -112,6 +112,9 @@ class EntityForm(_StepForm):
             self.fields["address"].label = _("Residential address")
         if filing.subtype == Subtype.INDIVIDUAL_BUSINESS:
             self.drop("economic_type")
+        if filing.is_change and filing.is_natural_person:
+            self.fields["name_cn"].disabled = True
+            self.fields["name_cn"].help_text = _("A change keeps the seller's identity.")
         if filing.is_change and "uscc" in self.fields:
             self.fields["uscc"].disabled = True
             self.fields["uscc"].help_text = _("A change keeps the credit code of the filing.")
@@ -149,6 +152,10 @@ class RepresentativeForm(_StepForm):
     def adapt(self, filing):
         if filing.is_natural_person:
             self.fields["legal_rep_name"].label = _("Seller's name (as on the ID document)")
+            if filing.is_change:
+                for name in ("legal_rep_name", "legal_rep_id_type", "legal_rep_id_no"):
+                    self.fields[name].disabled = True
+                self.fields["legal_rep_name"].help_text = _("A change keeps the seller's identity.")
         masked = filing.legal_rep_id_masked
         self.fields["legal_rep_id_no"].help_text = (
             _("On file: %(masked)s. Leave empty to keep it; type a new number to replace it.")

@@ -35,10 +35,15 @@ class QueueFilterForm(forms.Form):
     age = forms.ChoiceField(label=_("Age"), choices=AGE_CHOICES, required=False)
 
 
-def field_choices(filing_model) -> list[tuple[str, str]]:
+def field_choices(filing_model, filing=None) -> list[tuple[str, str]]:
+    """The fields a reviewer can comment on; for a given filing only those its role has (a comment on a
+    field the applicant never sees would never be read)."""
+    from registration.services.review import commentable_fields
+
     labels = {"attachments": _("Attachments"), "general": _("General"), "entity_type": _("Entity type")}
     out = []
-    for name in sorted(COMMENTABLE_FIELDS):
+    names = commentable_fields(filing) if filing is not None else COMMENTABLE_FIELDS
+    for name in sorted(names):
         if name in labels:
             out.append((name, labels[name]))
         elif name == "legal_rep_id_no":
@@ -52,11 +57,11 @@ class CommentForm(AccessibleForm):
     field = forms.ChoiceField(label=_("Field"))
     text = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, filing=None, **kwargs):
         from registration.models import EntityFiling
 
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = field_choices(EntityFiling)
+        self.fields["field"].choices = field_choices(EntityFiling, filing)
 
 
 class NoteForm(AccessibleForm):
@@ -84,14 +89,17 @@ class ReturnForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, filing=None, **kwargs):
         from registration.models import EntityFiling
 
         super().__init__(*args, **kwargs)
         self.fields["reason_codes"].choices = [
             (r.code, r.label) for r in ReturnReason.objects.filter(active=True)
         ]
-        self.fields["comment_field"].choices = [("", _("No field comment")), *field_choices(EntityFiling)]
+        self.fields["comment_field"].choices = [
+            ("", _("No field comment")),
+            *field_choices(EntityFiling, filing),
+        ]
 
     def clean(self):
         data = super().clean()

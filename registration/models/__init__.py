@@ -3,6 +3,7 @@
 from registration.models.attachment import FilingAttachment, private_storage
 from registration.models.calendar import HolidayCalendar
 from registration.models.filing import EntityFiling, FilingCounter
+from registration.models.history import FilingSubmission
 from registration.models.qualification import QualificationTask
 from registration.models.review import FieldComment, ReturnReason
 
@@ -11,6 +12,7 @@ __all__ = [
     "FieldComment",
     "FilingAttachment",
     "FilingCounter",
+    "FilingSubmission",
     "HolidayCalendar",
     "QualificationTask",
     "ReturnReason",

@@ -68,3 +68,9 @@ class FilingAttachment(TimeStampedModel):
 
     def get_download_url(self) -> str:
         return reverse("registration:attachment", args=[self.filing_id, self.pk])
+
+    @staticmethod
+    def scope_for_officer(qs, user):
+        from registration.models.filing import officer_scope
+
+        return qs.filter(officer_scope("filing__", user))

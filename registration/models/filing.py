@@ -21,6 +21,23 @@ from registration.choices import (
 )
 
 
+def officer_scope(prefix: str, user) -> Q:
+    """What an officer holding ``view_all`` sees: filings that reached the bureau at least once.
+
+    A draft (including a change version not yet submitted, and a draft withdrawn before submission) belongs
+    to its applicant alone (ADR 0015); an officer who is also staff of the owning organisation still sees
+    their own organisation's rows, as any member would.
+    """
+    q = Q(**{f"{prefix}first_submitted_at__isnull": False})
+    if user.organisation_id is not None:
+        q |= Q(**{f"{prefix}owner_id": user.organisation_id})
+    return q
+
+
+# IN_FLIGHT, spelled out for the database constraints (a migration must not depend on a frozenset's order).
+OPEN_STATUSES = ["APPROVED", "DRAFT", "REJECT_PENDING", "RETURNED", "SUBMITTED", "UNDER_REVIEW"]
+
+
 class EntityFilingQuerySet(ScopedQuerySet):
     def with_bureau(self):
         return self.filter(
@@ -174,6 +191,19 @@ class EntityFiling(TimeStampedModel):
                 condition=Q(status="ACTIVE") & ~Q(identity_key=""),
                 name="registration_one_active_per_identity_role",
             ),
+            # One open (in-flight) filing per organisation and role, whatever races between two requests:
+            # a change version may be open beside the ACTIVE one, never beside another open one. Natural
+            # persons are many per provider: for them the person (identity key) is the unit.
+            models.UniqueConstraint(
+                fields=["owner", "entity_type", "subtype"],
+                condition=Q(status__in=OPEN_STATUSES) & ~Q(subtype="NATURAL_PERSON"),
+                name="registration_one_open_per_owner_role",
+            ),
+            models.UniqueConstraint(
+                fields=["identity_key", "entity_type", "subtype"],
+                condition=Q(status__in=OPEN_STATUSES) & ~Q(identity_key=""),
+                name="registration_one_open_per_identity_role",
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
         permissions = [
@@ -222,6 +252,10 @@ class EntityFiling(TimeStampedModel):
     @property
     def legal_rep_id_masked(self) -> str:
         return f"****{self.legal_rep_id_last4}" if self.legal_rep_id_last4 else ""
+
+    @staticmethod
+    def scope_for_officer(qs, user):
+        return qs.filter(officer_scope("", user))
 
 
 class FilingCounter(models.Model):

@@ -58,3 +58,9 @@ class QualificationTask(TimeStampedModel):
 
     def __str__(self):
         return f"{self.filing.filing_no} {self.code}"
+
+    @staticmethod
+    def scope_for_officer(qs, user):
+        from registration.models.filing import officer_scope
+
+        return qs.filter(officer_scope("filing__", user))

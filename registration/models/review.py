@@ -58,3 +58,9 @@ class FieldComment(models.Model):
 
     def __str__(self):
         return f"{self.field}: {self.text[:40]}"
+
+    @staticmethod
+    def scope_for_officer(qs, user):
+        from registration.models.filing import officer_scope
+
+        return qs.filter(officer_scope("filing__", user))

@@ -19,6 +19,7 @@ from registration.services.review import (
     filing_reject_countersign,
     filing_reject_request,
     filing_return,
+    reveal_id_number,
 )
 from registration.services.signup import enterprise_signup
 
@@ -43,4 +44,5 @@ __all__ = [
     "filing_update_draft",
     "filing_withdraw",
     "qualification_retry",
+    "reveal_id_number",
 ]

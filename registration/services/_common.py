@@ -36,8 +36,21 @@ VERB_LABELS = {
 
 
 def lock(filing) -> EntityFiling:
-    """Re-read the filing under a row lock (the caller is inside ``transaction.atomic``)."""
-    return EntityFiling.objects.select_for_update().get(pk=filing.pk)
+    """Re-read the filing under a row lock (the caller is inside ``transaction.atomic``).
+
+    Lock order is the same everywhere: a version and the version it changes are locked together, lowest
+    primary key first (the older version), so activating a change (new, then previous) and reinstating a
+    suspended version (old, then its waiting change) can never deadlock each other.
+    """
+    if filing._state.adding:  # only the primary key is known (e.g. from a receipt handler)
+        previous_id = EntityFiling.objects.filter(pk=filing.pk).values_list("previous_id", flat=True).first()
+    else:
+        previous_id = filing.previous_id  # never changes once the row exists
+    pks = sorted({filing.pk, previous_id} - {None})
+    rows = {row.pk: row for row in EntityFiling.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    if filing.pk not in rows:
+        raise EntityFiling.DoesNotExist(f"filing {filing.pk} does not exist")
+    return rows[filing.pk]
 
 
 def not_allowed(filing, verb: str) -> TransitionNotAllowed:
@@ -53,10 +66,21 @@ def require_status(filing, verb: str, allowed) -> None:
         raise not_allowed(filing, verb)
 
 
-def move(filing, *, verb: str, by, reason: str = "", audit_verb=AuditVerb.TRANSITION, payload=None) -> str:
+def move(
+    filing,
+    *,
+    verb: str,
+    by,
+    reason: str = "",
+    audit_verb=AuditVerb.TRANSITION,
+    payload=None,
+    internal: bool = False,
+) -> str:
     """Apply ``verb`` from the table (else ``TransitionNotAllowed``), stamp and audit.
 
-    Returns the old status; the caller saves the row.
+    ``internal``: a step inside the bureau (a rejection proposal, a declined proposal): the reason is not
+    copied to ``status_reason`` and the audit event is marked ``internal`` so the timeline does not show it
+    to the applicant (ADR 0015). Returns the old status; the caller saves the row.
     """
     try:
         target = check_transition(TRANSITIONS, current=filing.status, verb=verb, label="filing")
@@ -65,7 +89,7 @@ def move(filing, *, verb: str, by, reason: str = "", audit_verb=AuditVerb.TRANSI
     before = filing.status
     filing.status = target
     filing.status_changed_at = timezone.now()
-    if reason:
+    if not internal:
         filing.status_reason = reason
     audit(
         verb=audit_verb,
@@ -74,7 +98,7 @@ def move(filing, *, verb: str, by, reason: str = "", audit_verb=AuditVerb.TRANSI
         from_state=before,
         to_state=target,
         reason=reason,
-        payload={"action": verb, **(payload or {})},
+        payload={"action": verb, **(payload or {}), **({"internal": True} if internal else {})},
     )
     return before
 
@@ -91,22 +115,26 @@ def save_status(filing, *fields: str) -> None:
         ) from exc
 
 
-def tell_applicant(filing, *, verb: str, title, body="", params=None, email: bool = True) -> None:
+def _params(filing, params) -> dict:
+    return {"no": filing.filing_no or _("(draft)"), "name": filing.name_cn, **(params or {})}
+
+
+def tell_applicant(filing, *, verb: str, title, body="", params=None) -> None:
+    """Every transition reaches the applicant's staff in their inbox and by email (after commit)."""
     notify(
         recipients=enterprise_staff(filing.owner),
         verb=f"registration.{verb}",
         title=title,
         body=body,
-        params={"no": filing.filing_no, "name": filing.name_cn, **(params or {})},
+        params=_params(filing, params),
         target=filing,
         url=filing.get_absolute_url(),
-        email=email,
+        email=True,
     )
 
 
-def tell_bureau(
-    filing, *, verb: str, title, body="", params=None, recipients=None, email: bool = True
-) -> None:
+def tell_bureau(filing, *, verb: str, title, body="", params=None, recipients=None) -> None:
+    """The officers concerned (the assigned reviewer, else every reviewer), inbox and email."""
     if recipients is None:
         recipients = (
             [filing.assigned_to] if filing.assigned_to_id else list(users_with_role(Role.COMMERCE_REVIEWER))
@@ -116,10 +144,10 @@ def tell_bureau(
         verb=f"registration.{verb}",
         title=title,
         body=body,
-        params={"no": filing.filing_no, "name": filing.name_cn, **(params or {})},
+        params=_params(filing, params),
         target=filing,
         url=filing.get_review_url(),
-        email=email,
+        email=True,
     )
 
 

@@ -13,7 +13,7 @@ from portal.services.audit import audit
 from registration import files
 from registration.choices import EDITABLE, AttachmentKind
 from registration.models import FilingAttachment
-from registration.policies import ensure_applicant
+from registration.policies import ensure_applicant, ensure_may_download
 from registration.services._common import lock, require_status
 
 MAX_ATTACHMENTS = 30
@@ -90,7 +90,12 @@ def attachment_remove(*, attachment, by) -> FilingAttachment:
 
 
 def attachment_open(*, attachment, by):
-    """Open the stored file for a user who can see it (checked by the caller), and audit the download."""
+    """Open the stored file for the owner's staff or a commerce-bureau reviewer, and audit the download.
+
+    The caller has already found the filing through ``visible_to``; seeing it is not enough to download
+    (``policies.may_download``): a refusal is ``PermissionDenied``.
+    """
+    ensure_may_download(attachment.filing, by)
     audit(
         verb=AuditVerb.DOWNLOAD,
         target=attachment.filing,

@@ -79,14 +79,27 @@ def calendar_day_remove(*, day: date, by) -> None:
 
 
 def recompute_due_dates() -> int:
-    """Due dates of running clocks follow calendar edits (they are stored for filtering)."""
+    """Due dates of running clocks follow calendar edits (they are stored for filtering).
+
+    No row lock is taken (a calendar edit must not wait for every filing under review); instead each update
+    is conditional on the clock being exactly as read, so a clock paused, stopped or restarted meanwhile by a
+    service (which holds the row lock and sets its own due date) is never given a stale due date.
+    """
     calendar = clock.WorkingCalendar()
     count = 0
     for filing in EntityFiling.objects.filter(clock_running_since__isnull=False).only(
         "id", "clock_running_since", "clock_banked_days", "clock_due_on"
     ):
-        due = clock.due_date(filing, calendar=calendar)
-        if due != filing.clock_due_on:
-            EntityFiling.objects.filter(pk=filing.pk).update(clock_due_on=due, updated_at=timezone.now())
-            count += 1
+        count += apply_due_date(filing, clock.due_date(filing, calendar=calendar))
     return count
+
+
+def apply_due_date(seen, due) -> int:
+    """Store ``due`` for the filing read as ``seen`` only if its clock is still the one that was read."""
+    if due == seen.clock_due_on:
+        return 0
+    return EntityFiling.objects.filter(
+        pk=seen.pk,
+        clock_running_since=seen.clock_running_since,
+        clock_banked_days=seen.clock_banked_days,
+    ).update(clock_due_on=due, updated_at=timezone.now())

@@ -1,7 +1,7 @@
 """The applicant's side: create and edit drafts, submit, withdraw, and file a change after approval."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +10,7 @@ from portal import identifiers
 from portal.choices import AuditVerb
 from portal.crypto import encrypt_text
 from portal.services.audit import audit
-from registration import clock, validation
+from registration import clock, history, validation
 from registration.choices import (
     EDITABLE,
     SUBTYPES_OF,
@@ -55,8 +55,10 @@ EDITABLE_FIELDS = (
     "payment_licence_no",
     "optional_qualifications",
 )
-# A change version keeps the identity and role of the filing it changes.
+# A change version keeps the identity and role of the filing it changes: the credit code of an enterprise,
+# and the person (name and ID document) of a natural-person seller, whose identity is that document.
 LOCKED_IN_CHANGE = ("uscc",)
+LOCKED_IN_PERSON_CHANGE = ("uscc", "name_cn", "legal_rep_name", "legal_rep_id_type", "legal_rep_id_no")
 _IDENTIFIERS = ("uscc", "customs_code")
 _CHOICES = {"economic_type": EconomicType.values, "legal_rep_id_type": IdType.values}
 
@@ -154,7 +156,15 @@ def filing_create_draft(*, owner, by, entity_type: str, subtype: str = "", data:
     found = validation.identity_problems(filing)
     if found:
         raise _problems_to_error(found)
-    filing.save()
+    try:
+        with transaction.atomic():
+            filing.save()
+    except IntegrityError:
+        # Another request opened the same role a moment ago (both passed the check above).
+        raise ValidationError(
+            {"subtype": _("Your organisation already has an open filing for this role; continue that one.")},
+            code="role_already_filed",
+        ) from None
     audit(verb=AuditVerb.CREATE, target=filing, actor=by, to_state=filing.status)
     if data:
         filing = filing_update_draft(filing=filing, by=by, data=data)
@@ -170,9 +180,7 @@ def filing_update_draft(*, filing, by, data: dict):
         raise not_allowed(filing, "edit")
     cleaned = _clean(data)
     if filing.is_change:
-        for name in LOCKED_IN_CHANGE:
-            if name in cleaned and cleaned[name] != getattr(filing, name):
-                raise ValidationError({name: _("A change cannot alter the credit code of the filing.")})
+        _check_locked(filing, cleaned)
     found = validation.blocking(validation.value_problems(filing, cleaned))
     if found:
         raise _problems_to_error(found)
@@ -182,6 +190,30 @@ def filing_update_draft(*, filing, by, data: dict):
         filing.save()
         audit(verb=AuditVerb.UPDATE, target=filing, actor=by, payload={"fields": sorted(changed)})
     return filing
+
+
+def _check_locked(filing, cleaned: dict) -> None:
+    if not filing.is_natural_person:
+        if "uscc" in cleaned and cleaned["uscc"] != filing.uscc:
+            raise ValidationError({"uscc": _("A change cannot alter the credit code of the filing.")})
+        return
+    errors = {}
+    for name in LOCKED_IN_PERSON_CHANGE:
+        if name not in cleaned:
+            continue
+        value, current = cleaned[name] or "", getattr(filing, name) or ""
+        if name == "legal_rep_id_no" and not value:
+            continue  # an empty number keeps the one on file
+        if value != current:
+            errors[name] = ValidationError(
+                _(
+                    "A change cannot alter who the natural-person seller is (name and ID document); file "
+                    "a new filing for another person."
+                ),
+                code="identity_locked",
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -203,23 +235,39 @@ def filing_submit(*, filing, by):
         filing.filing_no = next_filing_no(now)
     filing.first_submitted_at = filing.first_submitted_at or now
     filing.submitted_at = now
+    if filing.assigned_to_id and not _still_reviews(filing.assigned_to):
+        # Returned to a reviewer who has since left or lost the role: back to the unassigned queue.
+        filing.assigned_to, filing.assigned_at = None, None
     filing.review_round += 1
     clock.clock_start(filing, now=now)
     filing.save()
+    history.record_submission(filing, by=by, at=now)
     title = (
         gettext_lazy("Filing %(no)s resubmitted") if resubmission else gettext_lazy("Filing %(no)s submitted")
     )
-    tell_applicant(filing, verb="submitted", title=title, email=False)
-    tell_bureau(filing, verb="submitted", title=title, email=resubmission)
+    tell_applicant(filing, verb="submitted", title=title)
+    tell_bureau(filing, verb="submitted", title=title)
     return filing
+
+
+def _still_reviews(user) -> bool:
+    from registration.policies import REVIEW
+
+    return user.is_active and user.has_perm(REVIEW)
 
 
 @transaction.atomic
 def filing_withdraw(*, filing, by, reason: str = ""):
+    """DRAFT/RETURNED → WITHDRAWN; the applicant's staff and, for a returned filing, its reviewer are told."""
     filing = lock(filing)
     ensure_applicant(filing, by)
     move(filing, verb="withdraw", by=by, reason=reason)
+    clock.clock_pause(filing, now=timezone.now())
     filing.save()
+    title = gettext_lazy("Filing %(no)s withdrawn")
+    tell_applicant(filing, verb="withdrawn", title=title)
+    if filing.first_submitted_at and filing.assigned_to_id:
+        tell_bureau(filing, verb="withdrawn", title=title, recipients=[filing.assigned_to])
     return filing
 
 
@@ -278,7 +326,13 @@ def _copy_version(base: EntityFiling, *, version: int, by) -> EntityFiling:
         setattr(change, name, None)
     change.review_round, change.clock_banked_days = 0, 0
     change.reject_reason = change.decision_note = change.status_reason = ""
-    change.save()
+    try:
+        with transaction.atomic():
+            change.save()
+    except IntegrityError:  # a concurrent request opened the change first
+        raise ValidationError(
+            _("A change of this filing is already open; continue that one."), code="change_open"
+        ) from None
     FilingAttachment.objects.bulk_create(
         FilingAttachment(
             filing=change,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.services import message_enqueue
-from registration import payloads
+from registration import clock, payloads
 from registration.choices import IN_FLIGHT, FilingStatus, TaskStatus
 from registration.models import EntityFiling
 from registration.policies import ensure_reviewer, ensure_supervisor
@@ -25,7 +25,9 @@ def publish_status(filing: EntityFiling, *, reason: str = "") -> None:
     message_enqueue(
         message_type="commerce.filing_status",
         sender=filing.owner,
-        business_key=f"{filing.filing_no}:STATUS",
+        # One message per status change: the key names the change, so an exchange that merges a repeated
+        # live key (a double submission) never swallows a later change of the same filing.
+        business_key=f"{filing.filing_no}:STATUS:{filing.version}:{filing.status}:{timezone.now():%Y%m%d%H%M%S%f}",
         payload=payloads.filing_status(filing, reason=reason),
         subject=filing,
         sender_dxp_id=filing.dxp_id or "",
@@ -44,7 +46,10 @@ def activate_if_ready(filing: EntityFiling, *, by=None) -> bool:
     """
     if filing.status != FilingStatus.APPROVED or mandatory_open(filing):
         return False
-    previous = lock(filing.previous) if filing.previous_id else None
+    # The caller locked this version with ``lock()``, which locked the previous one first (lowest pk).
+    previous = (
+        EntityFiling.objects.select_for_update().get(pk=filing.previous_id) if filing.previous_id else None
+    )
     if previous is not None and previous.status != FilingStatus.ACTIVE:
         return False
     if previous is not None:
@@ -52,6 +57,12 @@ def activate_if_ready(filing: EntityFiling, *, by=None) -> bool:
             previous, verb="supersede", by=by, reason=_("Superseded by version %(v)d") % {"v": filing.version}
         )
         save_status(previous)
+        tell_applicant(
+            previous,
+            verb="superseded",
+            title=gettext_lazy("Version %(old)s of filing %(no)s is superseded by version %(new)s"),
+            params={"old": previous.version, "new": filing.version},
+        )
     move(filing, verb="activate", by=by)
     filing.activated_at = timezone.now()
     save_status(filing, "activated_at")
@@ -125,7 +136,14 @@ def filing_revoke(*, filing, by, reason: str):
     for change in EntityFiling.objects.filter(lineage=filing.lineage, status__in=list(IN_FLIGHT)):
         change = lock(change)
         move(change, verb="discard", by=by, reason=_("The filing it changes was revoked."))
-        save_status(change)
+        clock.clock_pause(change, now=timezone.now())
+        save_status(change, "clock_banked_days", "clock_running_since", "clock_due_on")
+        title = gettext_lazy(
+            "The change (version %(v)s) of filing %(no)s was discarded: the filing was revoked"
+        )
+        tell_applicant(change, verb="discarded", title=title, params={"v": change.version})
+        if change.first_submitted_at and change.assigned_to_id:
+            tell_bureau(change, verb="discarded", title=title, params={"v": change.version})
     tell_applicant(
         filing,
         verb="revoked",
@@ -133,5 +151,5 @@ def filing_revoke(*, filing, by, reason: str):
         body=gettext_lazy("Reason: %(reason)s"),
         params={"reason": reason},
     )
-    tell_bureau(filing, verb="revoked", title=gettext_lazy("Filing %(no)s revoked"), email=False)
+    tell_bureau(filing, verb="revoked", title=gettext_lazy("Filing %(no)s revoked"))
     return filing

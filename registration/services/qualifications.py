@@ -21,12 +21,14 @@ from exchange.services import message_enqueue
 from portal import identifiers
 from portal.choices import AuditVerb
 from portal.services.audit import audit
+from portal.statemachine import TransitionNotAllowed, check_transition
 from registration import matrix, payloads
 from registration.choices import RETRYABLE_TASK, FilingStatus, Qualification, TaskStatus
 from registration.models import EntityFiling, QualificationTask
 from registration.policies import ensure_applicant
 from registration.services import lifecycle
 from registration.services._common import lock, not_allowed, supervisors, tell_applicant, tell_bureau
+from registration.transitions import TASK_TRANSITIONS
 
 # Where each qualification's identifier lands on the filing.
 FILING_FIELD = {
@@ -57,7 +59,8 @@ def tasks_create(filing: EntityFiling) -> list[QualificationTask]:
             task.save()
         elif mandatory or code in filing.optional_qualifications:
             task.save()
-            send(task, filing)
+            if not held_for_customs(task, filing):
+                send(task, filing)
         else:
             task.status = TaskStatus.NOT_APPLIED
             task.save()
@@ -65,8 +68,58 @@ def tasks_create(filing: EntityFiling) -> list[QualificationTask]:
     return tasks
 
 
-def send(task: QualificationTask, filing: EntityFiling) -> None:
+def held_for_customs(task: QualificationTask, filing: EntityFiling) -> bool:
+    """The E-Port card carries the customs code, so it waits until the customs registration is DONE
+    (``release_held`` sends it from the customs receipt). Without a customs task it goes at once."""
+    if task.code != Qualification.EPORT_CARD:
+        return False
+    customs = filing.qualifications.filter(code=Qualification.CUSTOMS_REG).first()
+    return customs is not None and customs.status not in (TaskStatus.DONE, TaskStatus.NOT_APPLIED)
+
+
+def release_held(filing: EntityFiling) -> None:
+    """Send the tasks held for the customs code, now that the filing has it."""
+    for task in filing.qualifications.select_for_update().filter(
+        code=Qualification.EPORT_CARD, status=TaskStatus.PENDING, message__isnull=True
+    ):
+        send(task, filing)
+
+
+def task_move(
+    task: QualificationTask,
+    filing: EntityFiling,
+    verb: str,
+    *,
+    by=None,
+    reason: str = "",
+    quiet: bool = False,
+) -> str:
+    """Move a task through ``TASK_TRANSITIONS`` (else ``TransitionNotAllowed``) and audit a change of status
+    on the filing. Returns the status before; the caller saves the task."""
+    before = task.status
+    try:
+        target = check_transition(TASK_TRANSITIONS, current=task.status, verb=verb, label="qualification")
+    except TransitionNotAllowed:
+        raise not_allowed(filing, "retry" if verb == "send" else verb) from None
+    task.status = target
+    if target != before and not quiet:
+        audit(
+            verb=AuditVerb.RECEIPT
+            if verb in ("deliver", "register", "refuse", "fail")
+            else AuditVerb.TRANSITION,
+            target=filing,
+            actor=by,
+            from_state=before,
+            to_state=target,
+            reason=f"{task.get_code_display()}: {reason}"[:500] if reason else str(task.get_code_display()),
+            payload={"action": f"qualification_{verb}", "qualification": task.code, "attempt": task.attempts},
+        )
+    return before
+
+
+def send(task: QualificationTask, filing: EntityFiling, *, quiet: bool = False) -> None:
     """Write the task's message in the current transaction (a new message per attempt)."""
+    task_move(task, filing, "send", quiet=quiet)
     spec = matrix.SPECS[task.code]
     message = message_enqueue(
         message_type=spec.message_type,
@@ -76,7 +129,7 @@ def send(task: QualificationTask, filing: EntityFiling) -> None:
         subject=task,
         sender_dxp_id=filing.dxp_id or "",
     )
-    task.message, task.status, task.attempts = message, TaskStatus.PENDING, task.attempts + 1
+    task.message, task.attempts = message, task.attempts + 1
     task.sent_at, task.reason = timezone.now(), ""
     task.save(update_fields=["message", "status", "attempts", "sent_at", "reason"])
 
@@ -96,7 +149,12 @@ def qualification_retry(*, task, by) -> QualificationTask:
             filing.optional_qualifications = [*filing.optional_qualifications, task.code]
             filing.save(update_fields=["optional_qualifications"])
     before = task.status
-    send(task, filing)
+    if held_for_customs(task, filing):
+        task_move(task, filing, "send", quiet=True)  # audited below; sent when the customs code arrives
+        task.message, task.reason = None, ""
+        task.save(update_fields=["status", "message", "reason"])
+    else:
+        send(task, filing, quiet=True)
     audit(
         verb=AuditVerb.TRANSITION,
         target=filing,
@@ -125,7 +183,7 @@ def _task_of(message) -> tuple[QualificationTask, EntityFiling] | None:
     )
     if filing_id is None:
         return None
-    filing = EntityFiling.objects.select_for_update().get(pk=filing_id)  # the filing first, as services do
+    filing = lock(EntityFiling(pk=filing_id))  # the filing (and its previous version) first, as services do
     task = QualificationTask.objects.select_for_update().get(pk=pk)
     return task, filing
 
@@ -146,7 +204,7 @@ def on_receipt(message, receipt) -> None:
         if latest:
             _refused(task, filing, TaskStatus.REJECTED, receipt.info or receipt.status_code)
     elif latest and task.status == TaskStatus.PENDING:
-        task.status = TaskStatus.SENT
+        task_move(task, filing, "deliver", reason=receipt.info or receipt.status_code)
         task.save(update_fields=["status"])
     lifecycle.activate_if_ready(filing)
 
@@ -183,8 +241,8 @@ def _done(task: QualificationTask, filing: EntityFiling, data: dict) -> None:
             task, filing, TaskStatus.FAILED, _("Unusable answer from the department: %(p)s.") % {"p": problem}
         )
         return
-    before = task.status
-    task.status, task.identifier, task.result, task.done_at = TaskStatus.DONE, value, data, timezone.now()
+    task_move(task, filing, "register", reason=value)
+    task.identifier, task.result, task.done_at = value, data, timezone.now()
     task.reason = ""
     task.save(update_fields=["status", "identifier", "result", "done_at", "reason"])
     fields = [FILING_FIELD[task.code]]
@@ -193,35 +251,20 @@ def _done(task: QualificationTask, filing: EntityFiling, data: dict) -> None:
         filing.fx_class = data["fx_class"]
         fields.append("fx_class")
     filing.save(update_fields=fields)
-    audit(
-        verb=AuditVerb.RECEIPT,
-        target=filing,
-        from_state=before,
-        to_state=task.status,
-        reason=f"{task.get_code_display()}: {value}",
-        payload={"qualification": task.code, "identifier": value},
-    )
+    if task.code == Qualification.CUSTOMS_REG:
+        release_held(filing)
     tell_applicant(
         filing,
         verb="qualification_done",
         title=gettext_lazy("%(qualification)s registered: %(identifier)s"),
         params={"qualification": task.get_code_display(), "identifier": value},
-        email=False,
     )
 
 
 def _refused(task: QualificationTask, filing: EntityFiling, status: str, reason: str) -> None:
-    before = task.status
-    task.status, task.reason = status, reason[:2000]
+    task_move(task, filing, "refuse" if status == TaskStatus.REJECTED else "fail", reason=reason)
+    task.reason = reason[:2000]
     task.save(update_fields=["status", "reason"])
-    audit(
-        verb=AuditVerb.RECEIPT,
-        target=filing,
-        from_state=before,
-        to_state=status,
-        reason=f"{task.get_code_display()}: {reason}"[:500],
-        payload={"qualification": task.code},
-    )
     params = {"qualification": task.get_code_display(), "reason": reason}
     title = (
         gettext_lazy("%(qualification)s refused by the department")
@@ -230,7 +273,7 @@ def _refused(task: QualificationTask, filing: EntityFiling, status: str, reason:
     )
     body = gettext_lazy("Reason: %(reason)s. You can correct the cause and apply again from the filing page.")
     tell_applicant(filing, verb="qualification_refused", title=title, body=body, params=params)
-    tell_bureau(filing, verb="qualification_refused", title=title, body=body, params=params, email=False)
+    tell_bureau(filing, verb="qualification_refused", title=title, body=body, params=params)
 
 
 def on_status_failure(message) -> None:

@@ -5,8 +5,9 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.choices import AuditVerb
 from portal.services.audit import audit
@@ -53,6 +54,31 @@ COMMENTABLE_FIELDS = frozenset(
 )
 
 
+def commentable_fields(filing) -> frozenset[str]:
+    """The fields of this filing's role that carry comments (what the applicant's pages show)."""
+    from registration.presenters import applies
+
+    return frozenset(
+        name
+        for name in COMMENTABLE_FIELDS
+        if name in ("attachments", "general", "entity_type") or applies(filing, name)
+    )
+
+
+@transaction.atomic
+def reveal_id_number(*, filing, by) -> str:
+    """The full ID document number for a reviewer who asks to see it; audited every time (ADR 0015)."""
+    ensure_reviewer(filing, by, assignee_only=False)
+    audit(
+        verb=AuditVerb.EXPORT,
+        target=filing,
+        actor=by,
+        reason=_("ID document number shown in full"),
+        payload={"action": "reveal_id", "field": "legal_rep_id_no", "internal": True},
+    )
+    return filing.legal_rep_id_no
+
+
 @transaction.atomic
 def filing_accept(*, filing, by):
     """A reviewer claims a submitted filing; it leaves the unassigned queue and is under their review."""
@@ -61,9 +87,7 @@ def filing_accept(*, filing, by):
     move(filing, verb="accept", by=by)
     filing.assigned_to, filing.assigned_at = by, timezone.now()
     filing.save()
-    tell_applicant(
-        filing, verb="under_review", title=gettext_lazy("Filing %(no)s is under review"), email=False
-    )
+    tell_applicant(filing, verb="under_review", title=gettext_lazy("Filing %(no)s is under review"))
     return filing
 
 
@@ -84,6 +108,7 @@ def filing_assign(*, filing, by, reviewer):
         audit_verb=AuditVerb.ASSIGN,
         payload={"reviewer": reviewer.get_username(), "before": getattr(before_reviewer, "username", "")},
     )
+    first = filing.assigned_to_id is None
     filing.assigned_to, filing.assigned_at = reviewer, timezone.now()
     filing.save()
     tell_bureau(
@@ -91,6 +116,20 @@ def filing_assign(*, filing, by, reviewer):
         verb="assigned",
         title=gettext_lazy("Filing %(no)s was assigned to you"),
         recipients=[reviewer],
+    )
+    if before_reviewer is not None and before_reviewer.pk != reviewer.pk:
+        tell_bureau(
+            filing,
+            verb="reassigned",
+            title=gettext_lazy("Filing %(no)s was reassigned to another reviewer"),
+            recipients=[before_reviewer],
+        )
+    tell_applicant(
+        filing,
+        verb="under_review" if first else "reassigned",
+        title=gettext_lazy("Filing %(no)s is under review")
+        if first
+        else gettext_lazy("Filing %(no)s was handed to another reviewer"),
     )
     return filing
 
@@ -106,7 +145,7 @@ def comment_add(*, filing, by, field: str, text: str) -> FieldComment:
 
 def _comment(filing, by, field: str, text: str) -> FieldComment:
     text = (text or "").strip()
-    if field not in COMMENTABLE_FIELDS:
+    if field not in commentable_fields(filing):
         raise ValidationError({"field": _("Choose a field of the filing.")})
     if not text:
         raise ValidationError({"text": _("Write the comment.")})
@@ -137,7 +176,7 @@ def filing_approve(*, filing, by, note: str = ""):
         title=gettext_lazy("Filing %(no)s approved"),
         body=gettext_lazy("Your qualifications are now being registered with the departments."),
     )
-    lifecycle.activate_if_ready(filing)
+    lifecycle.activate_if_ready(filing, by=by)
     return filing
 
 
@@ -151,8 +190,8 @@ def filing_return(*, filing, by, reason_codes=(), note: str = "", comments=()):
         raise ValidationError({"reason_codes": _("Choose reasons from the list.")})
     if not reasons and not note.strip() and not comments:
         raise ValidationError({"note": _("Say what the applicant must correct.")})
-    labels = [r.label_zh for r in reasons]
-    summary = "；".join([*labels, note.strip()]).strip("；")
+    # The record (audit, status reason) keeps both languages; each notification is in its reader's language.
+    summary = _return_summary(reasons, note, bilingual=True)
     move(filing, verb="return", by=by, reason=summary, payload={"reason_codes": [r.code for r in reasons]})
     for item in comments:
         _comment(filing, by, item.get("field", ""), item.get("text", ""))
@@ -166,9 +205,19 @@ def filing_return(*, filing, by, reason_codes=(), note: str = "", comments=()):
         verb="returned",
         title=gettext_lazy("Filing %(no)s returned for correction"),
         body=gettext_lazy("Reasons: %(reasons)s. Correct the filing and submit it again."),
-        params={"reasons": summary},
+        params={"reasons": lazy(_return_summary, str)(reasons, note)},
     )
     return filing
+
+
+def _return_summary(reasons, note: str, *, bilingual: bool = False) -> str:
+    """The reasons' labels and the note: in the active language, or ``中文 (English)`` for the record."""
+    if bilingual:
+        labels = [f"{r.label_zh} ({r.label_en})" if r.label_en else r.label_zh for r in reasons]
+    else:
+        labels = [r.label for r in reasons]
+    separator = "; " if not bilingual and get_language() == "en" else "；"
+    return separator.join(part for part in [*labels, note.strip()] if part)
 
 
 @transaction.atomic
@@ -178,7 +227,7 @@ def filing_reject_request(*, filing, by, reason: str):
     ensure_reviewer(filing, by)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for rejection.")})
-    move(filing, verb="reject_request", by=by, reason=reason)
+    move(filing, verb="reject_request", by=by, reason=reason, internal=True)
     filing.reject_requested_by, filing.reject_requested_at = by, timezone.now()
     filing.reject_reason = reason.strip()
     filing.save()
@@ -204,7 +253,7 @@ def filing_reject_countersign(*, filing, by, confirm: bool, note: str = ""):
         return _confirm_rejection(filing, by, note)
     if not (note or "").strip():
         raise ValidationError({"note": _("Say why the rejection is declined.")})
-    move(filing, verb="decline", by=by, reason=note)
+    move(filing, verb="decline", by=by, reason=note, internal=True)
     proposer = filing.reject_requested_by
     filing.reject_requested_by = filing.reject_requested_at = None
     filing.reject_reason = ""
@@ -239,6 +288,5 @@ def _confirm_rejection(filing: EntityFiling, by, note: str) -> EntityFiling:
         verb="rejected",
         title=gettext_lazy("Rejection of filing %(no)s countersigned"),
         recipients=[filing.reject_requested_by],
-        email=False,
     )
     return filing

@@ -31,7 +31,8 @@ def _validate(uscc: str, division_code: str, username: str, email: str, password
         if problem.blocking:
             errors.setdefault("uscc", []).append(problem.message)
     for problem in checks.division_problems(division_code):
-        errors.setdefault("division_code", []).append(problem.message)
+        if problem.blocking:
+            errors.setdefault("division_code", []).append(problem.message)
     if User.objects.filter(username__iexact=username).exists():
         errors.setdefault("username", []).append(_("This username is taken."))
     if User.objects.filter(email__iexact=email, is_active=True).exists():

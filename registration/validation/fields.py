@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from portal import identifiers
 from registration.choices import EntityType, IdType, ServiceScope, Subtype
-from registration.divisions import CITIES
+from registration.divisions import CITIES, lookup
 
 MAX_PLATFORM_URLS = 20
+STRICT_ZONE_DIGITS = frozenset("123459")
 _PHONE_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _PHONE_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -134,13 +135,36 @@ def customs_code_problems(value: str, *, subtype: str = "") -> list[Problem]:
                 _("A natural-person seller cannot be a consignor and holds no customs registration code."),
             )
         ]
-    return _wrap("customs_code", identifiers.customs_code_problems(value, zhejiang=True))
+    found = _wrap("customs_code", identifiers.customs_code_problems(value, zhejiang=True))
+    code = identifiers.normalise(value)
+    if not found and code[4] not in STRICT_ZONE_DIGITS:
+        # DOMAIN §2.3: position 5 is 1–5 or 9 in the published table; 6–8 exist for later zone types, so
+        # they are accepted (lenient mode) but the applicant is asked to check the code.
+        found.append(
+            Problem(
+                "customs_code",
+                "customs_zone_unusual",
+                _(
+                    "Character 5 (“%(char)s”) is not one of the economic-zone types in the published table "
+                    "(1–5, 9). Check the code against your customs registration certificate."
+                )
+                % {"char": code[4]},
+                blocking=False,
+                position=5,
+            )
+        )
+    return found
 
 
 def division_problems(value: str) -> list[Problem]:
+    """Shape and province (``portal.identifiers``), then the Zhejiang division table (GB/T 2260, data
+    file): an unknown code is refused; a code abolished since (old credit codes keep it) only warns."""
+    value = (value or "").strip()
     found = _wrap("division_code", identifiers.division_problems(value))
-    if not found and value[:4] not in CITIES:
-        found.append(
+    if found:
+        return found
+    if value[:4] not in CITIES and value != "330000":
+        return [
             Problem(
                 "division_code",
                 "division_city",
@@ -148,8 +172,35 @@ def division_problems(value: str) -> list[Problem]:
                 % {"city": value[2:4]},
                 position=3,
             )
-        )
-    return found
+        ]
+    division = lookup(value)
+    if division is None:
+        return [
+            Problem(
+                "division_code",
+                "division_unknown",
+                _(
+                    "“%(code)s” is not an administrative division of Zhejiang (GB/T 2260). Enter the code of "
+                    "the district, county or city of the registered address."
+                )
+                % {"code": value},
+                position=5,
+            )
+        ]
+    if division.abolished:
+        return [
+            Problem(
+                "division_code",
+                "division_abolished",
+                _(
+                    "“%(code)s” (%(name)s) was abolished in %(year)s. If the registered address is in "
+                    "Zhejiang today, enter its current division code."
+                )
+                % {"code": value, "name": division.name, "year": division.abolished},
+                blocking=False,
+            )
+        ]
+    return []
 
 
 def resident_id_check_char(first17: str) -> str:

@@ -36,11 +36,12 @@ def identity_problems(filing) -> list[Problem]:
             Problem(
                 field,
                 "identity_active_elsewhere",
+                # Nothing about the other organisation's filing (number, provider) is disclosed.
                 _(
                     "A filing for this identity and role is already in force or in progress under another "
-                    "organisation (%(no)s). One identity can hold each role only once (rule E-5)."
-                )
-                % {"no": number},
+                    "organisation. One identity can hold each role only once (rule E-5); if you believe this "
+                    "is wrong, contact the commerce bureau."
+                ),
             )
         ]
     return [

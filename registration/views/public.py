@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from portal import identifiers
 from portal.context import current
 from registration import selectors, services
+from registration.choices import SUBTYPES_OF, EntityType
 from registration.divisions import division_label
 from registration.forms import SignupForm
 from registration.validation import fields as checks
@@ -97,9 +98,19 @@ def validate(request, kind: str):
     value = request.GET.get("value", "")[:40]
     if kind == "uscc":
         code = identifiers.normalise(value)
-        problems = checks.uscc_problems(
-            code, entity_type=request.GET.get("entity_type", ""), subtype=request.GET.get("subtype", "")
-        )
+        entity_type, subtype = request.GET.get("entity_type", ""), request.GET.get("subtype", "")
+        if (entity_type and entity_type not in EntityType.values) or (
+            subtype and (not entity_type or subtype not in SUBTYPES_OF[EntityType(entity_type)])
+        ):
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "code": "invalid_role",
+                    "message": _("Unknown entity type or subtype: choose one from the form."),
+                },
+                status=400,
+            )
+        problems = checks.uscc_problems(code, entity_type=entity_type, subtype=subtype)
         ok = _("Valid credit code: organisation code %(oc)s, registered in division %(division)s.") % {
             "oc": f"{code[8:16]}-{code[16:17]}",
             "division": division_label(code[2:8]),

@@ -42,8 +42,9 @@ def _log_in(page, username, password=DEMO_PASSWORD):
 
 
 def _switch_language(page, code):
+    page.select_option("#language-select", code)
     with page.expect_navigation():
-        page.select_option("#language-select", code)
+        page.click("[data-testid=language-switch]")
 
 
 def test_browser_tests_are_transactional(demo_accounts):

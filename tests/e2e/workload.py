@@ -22,7 +22,7 @@ def make_senders(n: int):
     return senders
 
 
-def enqueue_workload(senders, per_sender: int) -> list[int]:
+def enqueue_workload(senders, per_sender: int, subject=None) -> list[int]:
     ids = []
     for sender in senders:
         with transaction.atomic():
@@ -50,6 +50,7 @@ def enqueue_workload(senders, per_sender: int) -> list[int]:
                         sender=sender,
                         business_key=f"{sender.code}:{i}",
                         payload=payload,
+                        subject=subject,
                     ).pk
                 )
     return ids
@@ -61,6 +62,23 @@ def all_final(ids) -> bool:
 
 def progress(ids) -> Counter:
     return Counter(Message.objects.filter(pk__in=ids).values_list("status", flat=True))
+
+
+def assert_effects_once(ids) -> None:
+    """The domain effect of each status happened exactly once per message, in whichever process applied it."""
+    from tests.effects.models import Effect
+
+    doubled = (
+        Effect.objects.filter(message_id__in=ids)
+        .values("message_id", "status")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not doubled.exists(), list(doubled[:5])
+    finals = dict(Message.objects.filter(pk__in=ids).values_list("pk", "receipt_status"))
+    have = set(Effect.objects.filter(message_id__in=ids).values_list("message_id", "status"))
+    missing = [(pk, status) for pk, status in finals.items() if (pk, status) not in have]
+    assert not missing, f"final statuses without their effect: {missing[:5]}"
 
 
 def assert_exactly_once(ids) -> dict:
@@ -83,6 +101,7 @@ def assert_exactly_once(ids) -> dict:
     )
     counts = Counter(row["n"] for row in completions)
     assert counts == Counter({1: len(ids)}), counts
+    assert_effects_once(ids)
     return {
         "retried_envelopes": Message.objects.filter(pk__in=ids, envelope__attempts__gt=1)
         .values("envelope")

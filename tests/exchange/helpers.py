@@ -1,6 +1,11 @@
+import itertools
+
 from django.db import transaction
 
+from exchange import catalog
 from exchange.services import message_enqueue
+
+_keys = itertools.count(1)
 
 ORDER_PAYLOAD = {
     "element": "Order",
@@ -21,15 +26,21 @@ ORDER_PAYLOAD = {
 }
 
 
-def enqueue(org, n: int = 1, *, message_type: str = "customs.registration", subject=None, payload=None):
+def enqueue(
+    org, n: int = 1, *, message_type: str = "customs.registration", subject=None, payload=None, keys=None
+):
+    """``n`` messages from ``org``; business keys are unique unless ``keys`` says otherwise."""
+    keys = keys or [f"KEY-{next(_keys)}" for _ in range(n)]
+    dxp = "DXPENT0000000001" if catalog.message_type(message_type).fmt == "ceb" else ""
     with transaction.atomic():
         return [
             message_enqueue(
                 message_type=message_type,
                 sender=org,
-                business_key=f"KEY-{i}",
+                business_key=key,
                 payload=payload if payload is not None else {"uscc": org.code, "name_cn": org.name_cn},
                 subject=subject,
+                sender_dxp_id=dxp,
             )
-            for i in range(n)
+            for key in keys
         ]

@@ -11,7 +11,8 @@ from django.utils import timezone
 from exchange import services
 from exchange.choices import EnvelopeStatus, MessageStatus
 from exchange.models import Envelope, Message
-from exchange.services.outbox import backoff_seconds, flush_pending, sweep
+from exchange.services import messages_flush, outbox_sweep
+from exchange.services.delivery import backoff_seconds
 from portal.models import AuditEvent
 from tests.exchange.helpers import ORDER_PAYLOAD, enqueue
 
@@ -61,7 +62,7 @@ def test_one_flush_per_type_and_sender_per_transaction(
 
 def test_flush_batches_ceb_nodes_by_100_with_guids(enterprise):
     messages = enqueue(enterprise, 250, message_type="CEB303Message", payload=ORDER_PAYLOAD)
-    created = flush_pending(message_type="CEB303Message", sender_id=enterprise.pk)
+    created = messages_flush(message_type="CEB303Message", sender_id=enterprise.pk)
     envelopes = list(Envelope.objects.filter(pk__in=created).order_by("pk"))
     assert [e.node_count for e in envelopes] == [100, 100, 50]
     root = ElementTree.fromstring(envelopes[0].body.encode())
@@ -73,12 +74,12 @@ def test_flush_batches_ceb_nodes_by_100_with_guids(enterprise):
     assert [child.tag.removeprefix(CEB) for child in head][:3] == ["guid", "appType", "appTime"]
     assert head.find(f"{CEB}guid").text == messages[0].message_id
     assert root.find(f"{CEB}BaseTransfer/{CEB}copCode").text == enterprise.code
-    assert flush_pending(message_type="CEB303Message", sender_id=enterprise.pk) == []
+    assert messages_flush(message_type="CEB303Message", sender_id=enterprise.pk) == []
 
 
 def test_json_envelope_carries_nodes(enterprise):
     messages = enqueue(enterprise, 2)
-    [pk] = flush_pending(message_type="customs.registration", sender_id=enterprise.pk)
+    [pk] = messages_flush(message_type="customs.registration", sender_id=enterprise.pk)
     body = json.loads(Envelope.objects.get(pk=pk).body)
     assert body["message_type"] == "customs.registration"
     assert body["sender"]["code"] == enterprise.code
@@ -88,7 +89,7 @@ def test_json_envelope_carries_nodes(enterprise):
 
 def _flushed_envelope(enterprise, n=1):
     enqueue(enterprise, n)
-    [pk] = flush_pending(message_type="customs.registration", sender_id=enterprise.pk)
+    [pk] = messages_flush(message_type="customs.registration", sender_id=enterprise.pk)
     return Envelope.objects.get(pk=pk)
 
 
@@ -161,7 +162,7 @@ def test_refusal_is_permanent_and_calls_the_failure_handler(enterprise, departme
     register_handlers("eport.card", on_failure=failed.append)
     department.answer((401, {"error": "bad_signature"}, 0))
     enqueue(enterprise, message_type="eport.card")
-    [pk] = flush_pending(message_type="eport.card", sender_id=enterprise.pk)
+    [pk] = messages_flush(message_type="eport.card", sender_id=enterprise.pk)
     assert services.envelope_deliver(pk) == "failed"
     message = Message.objects.get()
     assert message.status == MessageStatus.FAILED
@@ -190,8 +191,7 @@ def test_sweeper_recovers_an_envelope_left_sending_by_a_dead_worker(enterprise):
     Envelope.objects.filter(pk=envelope.pk).update(
         status=EnvelopeStatus.SENDING, sending_started_at=timezone.now() - timedelta(minutes=5)
     )
-    Message.objects.update(status=MessageStatus.SENDING)
-    result = sweep()
+    result = outbox_sweep()
     assert result["recovered"] == 1
     envelope.refresh_from_db()
     assert envelope.status == EnvelopeStatus.PENDING
@@ -201,7 +201,7 @@ def test_sweeper_recovers_an_envelope_left_sending_by_a_dead_worker(enterprise):
 def test_sweeper_flushes_messages_whose_flush_never_ran(enterprise):
     enqueue(enterprise, 3)
     Message.objects.update(created_at=timezone.now() - timedelta(minutes=1))
-    assert sweep()["flushed"] == 1
+    assert outbox_sweep()["flushed"] == 1
     assert Message.objects.filter(envelope__isnull=False).count() == 3
 
 
@@ -210,8 +210,8 @@ def test_sweeper_does_not_multiply_enqueues(enterprise):
     Envelope.objects.filter(pk=envelope.pk).update(
         next_attempt_at=timezone.now() - timedelta(minutes=5), enqueued_at=None
     )
-    first = sweep()["enqueued"]
-    second = sweep()["enqueued"]
+    first = outbox_sweep()["enqueued"]
+    second = outbox_sweep()["enqueued"]
     assert (first, second) == (1, 0)
 
 
@@ -220,19 +220,32 @@ def test_a_second_sweeper_at_the_same_time_does_nothing(enterprise):
 
     with lease("exchange.sweep", seconds=60) as held:
         assert held
-        assert sweep() == {"skipped": True}
+        assert outbox_sweep() == {"skipped": True}
 
 
-def test_department_slots_bound_concurrent_sends(enterprise, settings):
+def test_department_slots_bound_concurrent_sends(enterprise, settings, django_capture_on_commit_callbacks):
+    from exchange.services.delivery import department_slot as _department_slot
+
     settings.EXCHANGE_DEPARTMENT_SLOTS = 1
-    first = _flushed_envelope(enterprise)
-    Envelope.objects.filter(pk=first.pk).update(
-        status=EnvelopeStatus.SENDING, sending_started_at=timezone.now()
-    )
-    enqueue(enterprise, 1, message_type="eport.card")
-    [second] = flush_pending(message_type="eport.card", sender_id=enterprise.pk)
-    assert services.envelope_deliver(second) == "busy"
-    assert Envelope.objects.get(pk=second).attempts == 0
+    envelope = _flushed_envelope(enterprise)
+    slot = _department_slot("customs")
+    assert slot.acquire(blocking=False)  # another send to customs is on the wire in this worker
+    try:
+        assert services.envelope_deliver(envelope.pk, "customs") == "busy"
+    finally:
+        slot.release()
+    envelope.refresh_from_db()
+    assert envelope.attempts == 0
+    assert envelope.status == EnvelopeStatus.PENDING
+
+
+def test_a_claimed_envelope_cannot_be_claimed_twice(enterprise):
+    from exchange.services.delivery import _claim
+
+    envelope = _flushed_envelope(enterprise)
+    assert _claim(envelope.pk, None) is not None
+    assert _claim(envelope.pk, None) is None
+    assert Envelope.objects.get(pk=envelope.pk).attempts == 1
 
 
 def test_replay_of_a_dead_message_keeps_its_id(enterprise, system_admin):
@@ -250,3 +263,56 @@ def test_replay_of_a_live_message_is_refused(enterprise, system_admin):
     [message] = enqueue(enterprise)
     with pytest.raises(TransitionNotAllowed):
         services.message_replay(message=message, by=system_admin)
+
+
+def test_the_sweeper_backs_off_per_envelope_and_keeps_queued_tasks_valid(enterprise, settings):
+    settings.EXCHANGE_REQUEUE_GRACE_SECONDS = 1
+    envelope = _flushed_envelope(enterprise)
+    token = envelope.dispatch_token
+    past = timezone.now() - timedelta(minutes=5)
+    Envelope.objects.filter(pk=envelope.pk).update(next_attempt_at=past, enqueued_at=past)
+
+    def sweep_after(seconds_since_last_publish: float) -> int:
+        Envelope.objects.filter(pk=envelope.pk).update(
+            enqueued_at=timezone.now() - timedelta(seconds=seconds_since_last_publish)
+        )
+        return outbox_sweep()["enqueued"]
+
+    assert sweep_after(300) == 1
+    assert sweep_after(1.5) == 0, "the second copy waits twice the grace period"
+    assert sweep_after(2.5) == 1
+    assert sweep_after(3.5) == 0, "the third waits four times"
+    assert sweep_after(4.5) == 1
+    envelope.refresh_from_db()
+    assert envelope.dispatch_token == token, "the task still queued keeps its right to deliver"
+    assert envelope.redispatch_count == 3
+
+
+def test_a_task_of_an_older_dispatch_generation_does_nothing(enterprise, department):
+    envelope = _flushed_envelope(enterprise)
+    assert services.envelope_deliver(envelope.pk, "customs", "stale-token") == "skipped"
+    assert department.requests == []
+    assert services.envelope_deliver(envelope.pk, "customs", envelope.dispatch_token) == "sent"
+    assert Envelope.objects.get(pk=envelope.pk).redispatch_count == 0
+
+
+def test_a_signing_failure_is_retried_visibly_not_left_sending(enterprise, department, monkeypatch):
+    from exchange import signing
+
+    def broken(*args, **kwargs):
+        raise ValueError("the value cannot be decrypted with the configured keys")
+
+    monkeypatch.setattr(signing, "sign", broken)
+    envelope = _flushed_envelope(enterprise)
+    assert services.envelope_deliver(envelope.pk) == "retry"
+    envelope.refresh_from_db()
+    assert envelope.status == EnvelopeStatus.PENDING
+    assert "cannot be decrypted" in envelope.last_error
+
+
+def test_a_rotated_certificate_is_retried_with_a_fresh_key(enterprise, department):
+    department.answer((401, {"error": "bad_certificate"}, 0), (202, None, 0))
+    envelope = _flushed_envelope(enterprise)
+    assert services.envelope_deliver(envelope.pk) == "retry"
+    Envelope.objects.filter(pk=envelope.pk).update(next_attempt_at=timezone.now())
+    assert services.envelope_deliver(envelope.pk) == "sent"

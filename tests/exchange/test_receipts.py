@@ -5,8 +5,7 @@ import pytest
 from exchange.choices import MessageStatus, ReceiptDisposition
 from exchange.models import Message, Receipt
 from exchange.registry import register_handlers
-from exchange.services import receipts_ingest
-from exchange.services.outbox import flush_pending
+from exchange.services import messages_flush, receipts_ingest
 from tests.exchange.helpers import enqueue
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent_message(enterprise):
     [message] = enqueue(enterprise, subject=enterprise)
-    flush_pending(message_type="customs.registration", sender_id=enterprise.pk)
+    messages_flush(message_type="customs.registration", sender_id=enterprise.pk)
     Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENT)
     message.refresh_from_db()
     return message
@@ -113,20 +112,79 @@ def test_items_without_required_keys_are_ignored_not_fatal(sent_message, json_re
     assert counts["applied"] == 1 and counts["flagged"] == 2
 
 
-def test_a_handler_error_rolls_the_receipt_back_so_a_poll_retries_it(sent_message, json_receipt):
-    def boom(message, receipt):
-        raise RuntimeError("domain bug")
+def test_a_handler_error_keeps_the_receipt_for_retry_and_the_batch_goes_on(enterprise, json_receipt):
+    from exchange.choices import ReceiptDisposition as D
+    from exchange.services import receipts_retry_failed
 
-    register_handlers("customs.registration", on_receipt=boom)
-    try:
-        item = json_receipt(sent_message, "REGISTERED")
-        with pytest.raises(RuntimeError):
-            receipts_ingest([item], via="callback")
-        assert not Receipt.objects.exists()
-        sent_message.refresh_from_db()
-        assert sent_message.status == MessageStatus.SENT
-    finally:
-        register_handlers("customs.registration")
+    first, second = enqueue(enterprise, 2)
+    Message.objects.update(status=MessageStatus.SENT)
+    broken = {"on": True}
+
+    def handler(message, receipt):
+        if broken["on"] and message.pk == first.pk:
+            raise RuntimeError("domain bug")
+
+    register_handlers("customs.registration", on_receipt=handler)
+    counts = receipts_ingest(
+        [json_receipt(first, "REGISTERED"), json_receipt(second, "REGISTERED")], via="poll"
+    )
+    assert counts["applied"] == 1 and counts["flagged"] == 1
+    kept = Receipt.objects.get(message__isnull=True)
+    assert kept.disposition == D.HANDLER_ERROR and kept.flagged and "domain bug" in kept.info
+    assert Message.objects.get(pk=first.pk).status == MessageStatus.SENT
+    assert Message.objects.get(pk=second.pk).status == MessageStatus.COMPLETED
+    broken["on"] = False
+    assert receipts_retry_failed() == 1
+    kept.refresh_from_db()
+    assert kept.disposition == D.APPLIED and not kept.flagged
+    assert Message.objects.get(pk=first.pk).status == MessageStatus.COMPLETED
+
+
+def test_hostile_receipt_items_are_kept_flagged_not_fatal(sent_message, json_receipt):
+    deep = "[" * 100_000 + "]" * 100_000
+    lone = json_receipt(sent_message, "ACCEPTED")
+    lone["raw"] = lone["raw"].replace('info": ""', 'info": "\ud800"')
+    items = [
+        {"receipt_id": "R-deep", "department": "customs", "raw": deep},
+        {"receipt_id": "R-bad\ud800", "department": "customs", "raw": "\ud800"},
+        {"no": "keys"},
+        lone,
+        json_receipt(sent_message, "REGISTERED"),
+    ]
+    counts = receipts_ingest(items, via="poll")
+    assert counts["applied"] >= 1
+    sent_message.refresh_from_db()
+    assert sent_message.status == MessageStatus.COMPLETED
+    assert Receipt.objects.filter(receipt_id="R-deep", disposition="unparseable").exists()
+    assert Receipt.objects.filter(receipt_id__startswith="invalid-", flagged=True).exists()
+    again = receipts_ingest([{"no": "keys"}], via="poll")
+    assert again["duplicates"] == 1, "the same malformed item is stored once"
+
+
+def test_a_summary_result_resent_under_a_new_id_is_not_applied_twice(enterprise):
+    [message] = enqueue(
+        enterprise,
+        message_type="CEB701Message",
+        payload={"element": "SummaryApply", "parts": [{"element": "SummaryApplyHead", "fields": []}]},
+    )
+    seen = []
+    register_handlers("CEB701Message", on_receipt=lambda m, r: seen.append(r.data["entryId"]))
+    for rid in ("S1", "S1-again"):
+        raw = SUMMARY.format(rid=rid, guid=message.message_id, entry="290120260000000001", seq=1)
+        receipts_ingest(
+            [
+                {
+                    "receipt_id": rid,
+                    "department": "customs",
+                    "receipt_type": "CEB792Message",
+                    "content_type": "application/xml",
+                    "raw": raw,
+                }
+            ],
+            via="callback",
+        )
+    assert seen == ["290120260000000001"]
+    assert Receipt.objects.get(receipt_id="S1-again").disposition == "stale"
 
 
 CEB604 = """<?xml version="1.0" encoding="UTF-8"?>

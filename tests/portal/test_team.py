@@ -112,12 +112,29 @@ def test_accepting_with_a_weak_password_shows_the_field_error(
     assert not User.objects.filter(username="lisi").exists()
 
 
-def test_inviting_an_existing_users_address_is_refused_at_the_field(client, enterprise_admin, other_admin):
+def test_inviting_a_colleagues_address_is_refused_at_the_field(client, enterprise_admin, enterprise_operator):
     client.force_login(enterprise_admin)
-    response = client.post("/team/", {"email": other_admin.email.upper(), "role": "enterprise_operator"})
+    response = client.post(
+        "/team/", {"email": enterprise_operator.email.upper(), "role": "enterprise_operator"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     assert not Invitation.objects.exists()
+
+
+def test_an_address_registered_elsewhere_is_not_revealed_to_the_inviter(
+    client, enterprise_admin, other_admin, django_capture_on_commit_callbacks
+):
+    """Whether an address has an account at another enterprise is not the inviter's to learn; the invitee,
+    who owns the address, is told when accepting."""
+    client.force_login(enterprise_admin)
+    link = _invite(client, django_capture_on_commit_callbacks, email=other_admin.email)
+    assert Invitation.objects.filter(email=other_admin.email).exists()
+    client.post("/logout/")
+    response = _accept(client, link)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not User.objects.filter(username="lisi").exists()
 
 
 def test_a_role_of_another_kind_of_organisation_cannot_be_given(

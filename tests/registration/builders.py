@@ -154,12 +154,17 @@ def receipt_item(message, status: str = "REGISTERED", data: dict | None = None, 
 
 
 def answer_all(filing, status: str = "REGISTERED") -> dict:
-    """Every pending qualification message of the filing answered by its department."""
-    items = [
-        receipt_item(t.message, status)
-        for t in filing.qualifications.exclude(message=None).select_related("message")
-    ]
-    return receipts_ingest(items, via="callback")
+    """Every qualification message of the filing answered by its department, including the ones a receipt
+    releases (the E-Port card goes out once the customs code is known)."""
+    answered: set[int] = set()
+    result: dict = {}
+    while True:
+        tasks = filing.qualifications.exclude(message=None).exclude(message_id__in=answered)
+        items = [receipt_item(t.message, status) for t in tasks.select_related("message")]
+        if not items:
+            return result
+        answered.update(t.message_id for t in tasks)
+        result = receipts_ingest(items, via="callback")
 
 
 def active(admin, reviewer, **kwargs) -> EntityFiling:

@@ -36,11 +36,18 @@ def test_missing_permission_is_403(api_as, enterprise_admin, reviewer):
     assert response.status_code == 403
 
 
-def test_approving_a_draft_is_409(api_as, enterprise_admin, reviewer):
-    filing = builders.draft(enterprise_admin)
+def test_approving_a_filing_back_with_the_applicant_is_409(api_as, enterprise_admin, reviewer):
+    filing = builders.returned(enterprise_admin, reviewer)
     response = api_as(reviewer).post(f"{BASE}{filing.pk}/approve/", {}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "transition_not_allowed"
+
+
+def test_approving_a_draft_is_404_the_bureau_never_sees_drafts(api_as, enterprise_admin, reviewer):
+    filing = builders.draft(enterprise_admin)
+    response = api_as(reviewer).post(f"{BASE}{filing.pk}/approve/", {}, format="json")
+    assert response.status_code == 404
+    assert FilingStatus(type(filing).objects.get(pk=filing.pk).status) == FilingStatus.DRAFT
 
 
 def test_reviewer_approving_own_organisations_filing_is_refused(api_as, enterprise_admin, own_org_reviewer):
@@ -187,6 +194,9 @@ def test_the_whole_path_through_the_api(api_as, client, enterprise_admin, review
 
     messages = Message.objects.filter(message_id__in=[q["message_id"] for q in quals if q["message_id"]])
     receipts_ingest([receipt_item(m) for m in messages], via="callback")
+    card = next(q for q in applicant.get(f"{url}qualifications/").json() if q["code"] == "EPORT_CARD")
+    assert card["message_id"]  # sent once the customs code was known
+    receipts_ingest([receipt_item(Message.objects.get(message_id=card["message_id"]))], via="callback")
     active = applicant.get(url).json()
     assert active["status"] == "ACTIVE"
     assert active["customs_code"] == "3301960001"

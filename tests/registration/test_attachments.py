@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from PIL import Image
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from portal.models import AuditEvent
 from portal.statemachine import TransitionNotAllowed
@@ -137,9 +144,111 @@ def _page_aa(writer):
     writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): writer._add_object(action)})
 
 
-@pytest.mark.parametrize("build", [_add_js, _open_action_js, _launch, _embedded_file, _page_aa])
+XFA_SCRIPT = (
+    b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><subform><event activity="initialize">'
+    b'<script contentType="application/x-javascript">app.alert("xfa")</script></event></subform>'
+    b"</template></xdp:xdp>"
+)
+
+
+def _xfa_form(writer):
+    """An AcroForm whose XFA packet runs JavaScript: the script lives in (compressed) stream data."""
+    stream = DecodedStreamObject()
+    stream.set_data(XFA_SCRIPT)
+    stream = stream.flate_encode()
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject(), NameObject("/XFA"): writer._add_object(stream)}
+    )
+
+
+def _action(writer, **entries):
+    return writer._add_object(DictionaryObject({NameObject(f"/{k}"): v for k, v in entries.items()}))
+
+
+def _open_action_uri(writer):
+    writer._root_object[NameObject("/OpenAction")] = _action(
+        writer, S=NameObject("/URI"), URI=TextStringObject("http://tracker.example/pixel")
+    )
+
+
+def _open_action_goto_then_uri(writer):
+    then = _action(writer, S=NameObject("/URI"), URI=TextStringObject("http://x.example/"))
+    writer._root_object[NameObject("/OpenAction")] = _action(
+        writer, S=NameObject("/GoTo"), D=ArrayObject([writer.pages[0].indirect_reference]), Next=then
+    )
+
+
+def _link(writer, action):
+    annotation = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(v) for v in (0, 0, 50, 50)]),
+            NameObject("/A"): action,
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
+
+
+def _link_gotor(writer):
+    _link(writer, _action(writer, S=NameObject("/GoToR"), F=TextStringObject("\\\\evil\\share\\x.pdf")))
+
+
+def _link_gotoe(writer):
+    _link(writer, _action(writer, S=NameObject("/GoToE"), D=ArrayObject([NumberObject(0)])))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        _add_js,
+        _open_action_js,
+        _launch,
+        _embedded_file,
+        _page_aa,
+        _xfa_form,
+        _open_action_uri,
+        _open_action_goto_then_uri,
+        _link_gotor,
+        _link_gotoe,
+    ],
+)
 def test_pdfs_with_active_content_are_refused(filing, enterprise_admin, build):
     assert _refused(filing, enterprise_admin, "evil.pdf", _writer_pdf(build)) == "pdf_active_content"
+
+
+def test_xfa_script_is_only_inside_compressed_stream_data():
+    """The script itself is invisible to a scan of the bytes: the /XFA entry is what refuses the file."""
+    pdf = _writer_pdf(_xfa_form)
+    assert b"app.alert" not in pdf
+    hidden = pdf.replace(b"/XFA", b"/XF#41")
+    assert files._RAW_TOKENS.search(files._STREAM_DATA.sub(b"", hidden)) is None
+    for content in (pdf, hidden):
+        with pytest.raises(files.FileRejected) as info:
+            files.check(builders.upload("form.pdf", content), "form.pdf")
+        assert info.value.code == "pdf_active_content"
+
+
+def _open_action_destination(writer):
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [writer.pages[0].indirect_reference, NameObject("/Fit")]
+    )
+
+
+def _open_action_goto(writer):
+    writer._root_object[NameObject("/OpenAction")] = _action(
+        writer, S=NameObject("/GoTo"), D=ArrayObject([writer.pages[0].indirect_reference, NameObject("/Fit")])
+    )
+
+
+def _link_uri(writer):
+    _link(writer, _action(writer, S=NameObject("/URI"), URI=TextStringObject("https://www.gsxt.gov.cn/")))
+
+
+@pytest.mark.parametrize("build", [_open_action_destination, _open_action_goto, _link_uri])
+def test_harmless_navigation_is_accepted(filing, enterprise_admin, build):
+    attachment = _add(filing, enterprise_admin, "ok.pdf", _writer_pdf(build))
+    assert attachment.content_type == "application/pdf"
 
 
 def test_hex_escaped_javascript_name_is_found_by_parsing():
@@ -218,15 +327,16 @@ def test_removed_attachment_keeps_its_record(filing, enterprise_admin):
         ("enterprise_admin", 200),
         ("enterprise_operator", 200),
         ("reviewer", 200),
+        ("supervisor", 200),
         ("other_admin", 404),
         ("customs_officer", 404),
+        ("system_admin", 404),
     ],
 )
-def test_download_only_for_owner_and_reviewing_officers(
-    client, request, filing, enterprise_admin, who, status
-):
-    content = builders.png_bytes()
-    attachment = _add(filing, enterprise_admin, "id.png", content)
+def test_download_only_for_owner_and_reviewing_officers(client, request, enterprise_admin, who, status):
+    filing = builders.submitted(enterprise_admin)
+    attachment = filing.attachments.get(kind=AttachmentKind.LEGAL_REP_ID)
+    content = Path(attachment.file.path).read_bytes()
     client.force_login(request.getfixturevalue(who))
     response = client.get(f"/registration/filings/{filing.pk}/attachments/{attachment.pk}/")
     assert response.status_code == status
@@ -237,6 +347,34 @@ def test_download_only_for_owner_and_reviewing_officers(
         assert AuditEvent.objects.filter(
             verb="download", actor__username=response.wsgi_request.user.username
         ).exists()
+
+
+@pytest.mark.parametrize("who", ["reviewer", "supervisor", "system_admin"])
+def test_a_drafts_files_are_the_applicants_alone(client, api_as, request, filing, enterprise_admin, who):
+    """A draft has not reached the bureau: its scans answer 404 to every officer, on the page and the API."""
+    attachment = _add(filing, enterprise_admin, "id.png", builders.png_bytes())
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    assert client.get(f"/registration/filings/{filing.pk}/attachments/{attachment.pk}/").status_code == 404
+    url = f"/api/v1/registration/filings/{filing.pk}/attachments/{attachment.pk}/download/"
+    assert api_as(user).get(url).status_code == 404
+    assert not AuditEvent.objects.filter(verb="download").exists()
+
+
+def test_seeing_a_filing_is_not_enough_to_download_its_scans(client, api_as, enterprise_admin, system_admin):
+    """Defence in depth: even a user who can see every filing needs the review role to open the scans."""
+    from django.contrib.auth.models import Permission
+
+    filing = builders.submitted(enterprise_admin)
+    attachment = filing.attachments.get(kind=AttachmentKind.LEGAL_REP_ID)
+    system_admin.user_permissions.add(Permission.objects.get(codename="view_all_entityfiling"))
+    system_admin = type(system_admin).objects.get(pk=system_admin.pk)
+    client.force_login(system_admin)
+    assert client.get(f"/registration/filings/{filing.pk}/").status_code == 200
+    assert client.get(f"/registration/filings/{filing.pk}/attachments/{attachment.pk}/").status_code == 403
+    url = f"/api/v1/registration/filings/{filing.pk}/attachments/{attachment.pk}/download/"
+    assert api_as(system_admin).get(url).status_code == 403
+    assert not AuditEvent.objects.filter(verb="download").exists()
 
 
 def test_download_anonymous_goes_to_login(client, filing, enterprise_admin):

@@ -70,3 +70,49 @@ def test_filing_numbers_are_unique_under_concurrent_submissions():
     assert all(isinstance(r, str) for r in results), results
     assert len(set(results)) == 6
     assert sorted(int(r[-8:]) for r in results) == [1, 2, 3, 4, 5, 6]
+
+
+def test_two_concurrent_new_filings_of_one_role_one_wins(api_as, enterprise_admin):
+    """Both requests pass the duplicate-role check; the database constraint lets only one through."""
+
+    def create(_i):
+        return (
+            api_as(enterprise_admin)
+            .post(
+                "/api/v1/registration/filings/",
+                {"entity_type": "APPLICATION", "subtype": "ENTERPRISE"},
+                format="json",
+            )
+            .status_code
+        )
+
+    assert sorted(_race(2, create)) == [201, 400]
+    assert EntityFiling.objects.filter(owner=enterprise_admin.organisation).count() == 1
+
+
+def test_activation_and_reinstatement_lock_in_one_order(enterprise_admin, reviewer):
+    """A change waiting for its suspended base: reinstating the base and a late receipt on the change lock
+    both versions lowest pk first, so they finish (one activates the change) instead of deadlocking."""
+    base = builders.active(enterprise_admin, reviewer)
+    change = services.filing_change(filing=base, by=enterprise_admin)
+    change = services.filing_submit(filing=change, by=enterprise_admin)
+    change = services.filing_accept(filing=change, by=reviewer)
+    services.filing_suspend(filing=base, by=reviewer, reason="查")
+    change = services.filing_approve(filing=change, by=reviewer)
+    assert EntityFiling.objects.get(pk=change.pk).status == FilingStatus.APPROVED
+
+    def work(i):
+        if i == 0:
+            return services.filing_reinstate(filing=base, by=reviewer, reason="好")
+        from django.db import transaction
+
+        from registration.services import lifecycle
+        from registration.services._common import lock
+
+        with transaction.atomic():
+            return lifecycle.activate_if_ready(lock(EntityFiling(pk=change.pk)))
+
+    results = _race(2, work)
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert EntityFiling.objects.get(pk=change.pk).status == FilingStatus.ACTIVE
+    assert EntityFiling.objects.get(pk=base.pk).status == FilingStatus.SUPERSEDED

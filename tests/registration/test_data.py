@@ -55,8 +55,12 @@ def test_seed_command_restores_a_year_and_keeps_manual_rows():
     assert HolidayCalendar.objects.get(date=date(2024, 10, 1)).source == "manual"
 
 
-def test_demo_seeder_makes_a_waiting_and_an_active_filing_and_is_idempotent():
+def test_demo_seeder_makes_a_waiting_and_an_approved_filing_and_is_idempotent():
+    """No receipt is fabricated: the platform's qualifications wait in the outbox for the worker and govmock
+    (make run); answering them as govmock does turns the filing ACTIVE."""
+    from exchange.models import Message
     from registration.seeding import seed_registration
+    from tests.registration import builders
 
     seed_shell()
     seed_registration()
@@ -65,10 +69,13 @@ def test_demo_seeder_makes_a_waiting_and_an_active_filing_and_is_idempotent():
     waiting = EntityFiling.objects.get(owner=service)
     assert waiting.status == FilingStatus.SUBMITTED
     assert waiting.filing_no
-    active = EntityFiling.objects.get(owner=platform)
-    assert active.status == FilingStatus.ACTIVE
-    assert active.customs_code
-    assert active.dxp_id
-    assert active.fx_class == "A"
-    assert not active.qualifications.exclude(status=TaskStatus.DONE).exists()
+    approved = EntityFiling.objects.get(owner=platform)
+    assert approved.status == FilingStatus.APPROVED
+    assert not approved.qualifications.filter(status=TaskStatus.DONE).exists()
+    assert not approved.customs_code and not approved.dxp_id
+    sent = Message.objects.filter(message_id__in=approved.qualifications.values("message__message_id"))
+    assert sent.count() == approved.qualifications.exclude(message=None).count() >= 4
     assert not EntityFiling.objects.filter(owner=seller).exists()
+    builders.answer_all(approved)
+    approved.refresh_from_db()
+    assert approved.status == FilingStatus.ACTIVE and approved.customs_code and approved.fx_class == "A"

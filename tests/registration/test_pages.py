@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from portal.identifiers import make_uscc
-from portal.models import Organisation
+from portal.models import AuditEvent, Organisation
 from registration.choices import FilingStatus
 from registration.models import EntityFiling, FieldComment, ReturnReason
 from tests.registration import builders
@@ -277,7 +277,14 @@ def test_review_through_the_pages(client, enterprise_admin, reviewer):
     page = client.get(f"/registration/review/{filing.pk}/")
     html = page.content.decode()
     assert_accessible(html)
-    assert builders.RESIDENT_ID in html  # the reviewing officer sees the ID number to check the scan
+    assert builders.RESIDENT_ID not in html  # masked until the officer asks, and the asking is audited
+    revealed = client.post(f"/registration/review/{filing.pk}/reveal_id/")
+    assert revealed.status_code == 200
+    assert (
+        builders.RESIDENT_ID in revealed.content.decode()
+    )  # the reviewing officer checks it against the scan
+    event = AuditEvent.objects.for_object(filing).get(payload__action="reveal_id")
+    assert event.actor == reviewer and event.payload["internal"] is True
     reason = ReturnReason.objects.get(code="LICENCE_ILLEGIBLE")
     response = client.post(
         f"/registration/review/{filing.pk}/return/",
@@ -301,13 +308,13 @@ def test_review_action_errors_come_back_on_the_form(client, enterprise_admin, re
     assert not response.context["approve_form"].is_bound  # the other forms stay clean
 
 
-def test_review_page_of_a_draft_refuses_approval_with_a_message(client, enterprise_admin, reviewer):
+def test_review_page_of_a_returned_filing_refuses_approval_with_a_message(client, enterprise_admin, reviewer):
     _english(client)
-    filing = builders.draft(enterprise_admin)
+    filing = builders.returned(enterprise_admin, reviewer)
     client.force_login(reviewer)
     response = client.post(f"/registration/review/{filing.pk}/approve/", {"approve-note": ""}, follow=True)
-    assert "not allowed while the filing is Draft" in response.content.decode()
-    assert EntityFiling.objects.get(pk=filing.pk).status == FilingStatus.DRAFT
+    assert "not allowed while the filing is Returned for correction" in response.content.decode()
+    assert EntityFiling.objects.get(pk=filing.pk).status == FilingStatus.RETURNED
 
 
 def test_reviewer_of_the_same_organisation_is_refused_on_the_page(client, enterprise_admin, own_org_reviewer):
@@ -365,3 +372,42 @@ def test_calendar_and_reasons_pages(client, supervisor, reviewer):
 def test_verification_page_is_accessible(client, enterprise_admin, reviewer):
     filing = builders.active(enterprise_admin, reviewer)
     assert_accessible(client.get(f"/registration/verify/{filing.verify_token}/").content.decode())
+
+
+def test_comment_fields_are_the_roles_own(client, enterprise_admin, reviewer):
+    """A comment on a field the role does not have would never be read: it cannot be chosen or written."""
+    from django.core.exceptions import ValidationError
+
+    from registration import services as s
+
+    filing = builders.under_review(enterprise_admin, reviewer, entity_type="SERVICE", subtype="LOGISTICS")
+    client.force_login(reviewer)
+    response = client.get(f"/registration/review/{filing.pk}/")
+    choices = {value for value, _label in response.context["comment_form"].fields["field"].choices}
+    assert "platform_urls" not in choices and "payment_licence_no" not in choices
+    assert "service_scopes" in choices and "general" in choices
+    with pytest.raises(ValidationError):
+        s.comment_add(filing=filing, by=reviewer, field="platform_urls", text="?")
+
+
+def test_choice_groups_name_their_comment_and_errors_have_one_id(client, enterprise_admin, reviewer):
+    import re
+
+    filing = builders.under_review(enterprise_admin, reviewer, entity_type="SERVICE", subtype="LOGISTICS")
+    from registration import services as s
+
+    s.filing_return(
+        filing=filing, by=reviewer, note="范围", comments=[{"field": "service_scopes", "text": "请补充仓储"}]
+    )
+    client.force_login(enterprise_admin)
+    html = client.get(f"/registration/filings/{filing.pk}/edit/business/").content.decode()
+    fieldset = re.search(r"<fieldset[^>]*>", html[html.index('data-field="service_scopes"') :]).group(0)
+    assert "comment-service_scopes" in fieldset
+    assert 'id="comment-service_scopes"' in html
+    response = client.post(
+        f"/registration/filings/{filing.pk}/edit/entity/",
+        {"name_cn": "abc", "division_code": "339999x", "customs_code": "12"},
+    )
+    html = response.content.decode()
+    ids = re.findall(r'id="([^"]+_error)"', html)
+    assert ids and len(ids) == len(set(ids))

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from exchange import transport
 from exchange.models import Message
-from exchange.services import envelope_deliver, flush_pending, receipts_ingest
+from exchange.services import envelope_deliver, messages_flush, receipts_ingest
 from portal.models import Notification
 from registration import services
 from registration.choices import FilingStatus, TaskStatus
@@ -35,13 +35,10 @@ def _status_messages(filing) -> list[dict]:
 def test_receipts_fill_identifiers_and_turn_the_filing_active(enterprise_admin, reviewer):
     filing = builders.approved(enterprise_admin, reviewer)
     tasks = list(filing.qualifications.exclude(message=None).select_related("message"))
-    assert {t.code for t in tasks} == {
-        "FT_OPERATOR",
-        "CUSTOMS_REG",
-        "CIQ_FILING",
-        "SAFE_DIRECTORY",
-        "EPORT_CARD",
-    }
+    # The E-Port card waits for the customs code it must carry (sent from the customs receipt).
+    assert {t.code for t in tasks} == {"FT_OPERATOR", "CUSTOMS_REG", "CIQ_FILING", "SAFE_DIRECTORY"}
+    held = _task(filing, "EPORT_CARD")
+    assert (held.status, held.message) == (TaskStatus.PENDING, None)
     payload = _task(filing, "CUSTOMS_REG").message.payload
     assert payload == {
         "uscc": filing.uscc,
@@ -55,11 +52,12 @@ def test_receipts_fill_identifiers_and_turn_the_filing_active(enterprise_admin, 
     assert set(filing.qualifications.exclude(message=None).values_list("status", flat=True)) == {
         TaskStatus.SENT
     }
-    *first, last = tasks
-    _ingest(*(receipt_item(t.message) for t in first))
+    _ingest(*(receipt_item(t.message) for t in tasks))
     filing.refresh_from_db()
-    assert filing.status == FilingStatus.APPROVED  # one mandatory qualification is still open
+    assert filing.status == FilingStatus.APPROVED  # the E-Port card is still open
     assert _status_messages(filing) == []
+    last = _task(filing, "EPORT_CARD")
+    assert last.message.payload["customs_code"] == "3301960001"
     _ingest(receipt_item(last.message))
     filing.refresh_from_db()
     assert filing.status == FilingStatus.ACTIVE
@@ -83,7 +81,7 @@ def test_receipts_fill_identifiers_and_turn_the_filing_active(enterprise_admin, 
 
 def test_a_duplicate_receipt_changes_nothing(enterprise_admin, reviewer):
     filing = builders.approved(enterprise_admin, reviewer)
-    item = receipt_item(_task(filing, "EPORT_CARD").message)
+    item = receipt_item(_task(filing, "CIQ_FILING").message)
     assert _ingest(item)["applied"] == 1
     assert _ingest(item)["duplicates"] == 1
     assert Notification.objects.filter(verb="registration.qualification_done").count() == 1
@@ -120,6 +118,7 @@ def test_rejection_is_shown_and_the_enterprise_retries(client, enterprise_admin,
     _ingest(receipt_item(old, "SCHEMA_ERROR", info="late"))
     assert _task(filing, "CUSTOMS_REG").status == TaskStatus.PENDING
     _ingest(receipt_item(task.message))
+    _ingest(receipt_item(_task(filing, "EPORT_CARD").message))  # released by the customs code
     filing.refresh_from_db()
     assert filing.status == FilingStatus.ACTIVE
     assert filing.customs_code == "3301960001"
@@ -161,7 +160,7 @@ def test_an_unusable_identifier_fails_the_task(enterprise_admin, reviewer):
 def test_refused_transport_marks_the_task_failed(enterprise_admin, reviewer, monkeypatch, settings, tmp_path):
     settings.EXCHANGE_KEY_DIR = tmp_path / "keys"
     filing = builders.approved(enterprise_admin, reviewer)
-    (envelope_pk,) = flush_pending(message_type="safe.directory", sender_id=filing.owner_id)
+    (envelope_pk,) = messages_flush(message_type="safe.directory", sender_id=filing.owner_id)
     monkeypatch.setattr(
         transport,
         "submit",
@@ -169,14 +168,14 @@ def test_refused_transport_marks_the_task_failed(enterprise_admin, reviewer, mon
             ok=False,
             transient=False,
             status=401,
-            body={"error": "bad_certificate"},
-            error="HTTP 401: bad_certificate",
+            body={"error": "bad_signature"},
+            error="HTTP 401: bad_signature",
         ),
     )
     assert envelope_deliver(envelope_pk) == "failed"
     task = _task(filing, "SAFE_DIRECTORY")
     assert task.status == TaskStatus.FAILED
-    assert "bad_certificate" in task.reason
+    assert "bad_signature" in task.reason
     assert services.qualification_retry(task=task, by=enterprise_admin).status == TaskStatus.PENDING
 
 
@@ -249,13 +248,13 @@ def test_filing_status_failure_tells_the_supervisors(enterprise_admin, reviewer,
 
 def test_receipt_raw_is_json_as_govmock_sends_it(enterprise_admin, reviewer):
     filing = builders.approved(enterprise_admin, reviewer)
-    item = receipt_item(_task(filing, "EPORT_CARD").message)
+    item = receipt_item(_task(filing, "CIQ_FILING").message)
     raw = json.loads(item["raw"])
-    assert raw["guid"] == _task(filing, "EPORT_CARD").message.message_id
+    assert raw["guid"] == _task(filing, "CIQ_FILING").message.message_id
     assert raw["status"] == "REGISTERED"
     with translation.override("en"):
         _ingest(item)
-    assert _task(filing, "EPORT_CARD").status == TaskStatus.DONE
+    assert _task(filing, "CIQ_FILING").status == TaskStatus.DONE
 
 
 # DOMAIN §1.4, transcribed independently of registration/matrix.py: (mandatory, optional).
@@ -288,9 +287,13 @@ def test_approval_creates_one_task_per_matrix_cell(enterprise_admin, reviewer, r
     assert set(tasks) == mandatory | optional
     assert {c for c, t in tasks.items() if t.mandatory} == mandatory
     assert {c for c, t in tasks.items() if t.status == TaskStatus.NOT_APPLIED} == optional
-    assert Message.objects.filter(subject_id__in=[str(t.pk) for t in tasks.values()]).count() == len(
-        mandatory
+    held = 1 if {"EPORT_CARD", "CUSTOMS_REG"} <= mandatory else 0  # the card waits for the customs code
+    assert (
+        Message.objects.filter(subject_id__in=[str(t.pk) for t in tasks.values()]).count()
+        == len(mandatory) - held
     )
+    builders.answer_all(filing)
+    assert all(t.message_id for t in filing.qualifications.filter(mandatory=True))
 
 
 def test_individual_business_row_and_broker_role(reviewer):
@@ -332,3 +335,33 @@ def test_messages_of_the_same_types_about_other_things_are_left_alone(enterprise
     assert counts["applied"] == 2
     assert Message.objects.get(pk=bare.pk).status == "failed"
     assert not Notification.objects.filter(verb__startswith="registration.").exists()
+
+
+def test_eport_card_without_a_customs_task_goes_at_once_and_waits_again_after_a_refusal(
+    enterprise_admin, reviewer
+):
+    filing = builders.approved(enterprise_admin, reviewer)
+    customs = _task(filing, "CUSTOMS_REG")
+    _ingest(receipt_item(customs.message, "REJECTED", info="refused"))
+    assert _task(filing, "EPORT_CARD").message is None  # still waiting: no customs code yet
+    services.qualification_retry(task=_task(filing, "CUSTOMS_REG"), by=enterprise_admin)
+    _ingest(receipt_item(_task(filing, "CUSTOMS_REG").message))
+    card = _task(filing, "EPORT_CARD")
+    assert card.message.payload["customs_code"] == "3301960001"
+
+
+def test_every_task_move_is_in_the_table_and_audited(enterprise_admin, reviewer):
+    from portal.models import AuditEvent
+    from portal.statemachine import TransitionNotAllowed
+    from registration.services.qualifications import task_move
+
+    filing = builders.approved(enterprise_admin, reviewer)
+    ciq = _task(filing, "CIQ_FILING")
+    _ingest(receipt_item(ciq.message, "ACCEPTED"))
+    event = AuditEvent.objects.for_object(filing).get(payload__action="qualification_deliver")
+    assert (event.from_state, event.to_state) == (TaskStatus.PENDING, TaskStatus.SENT)
+    _ingest(receipt_item(ciq.message))
+    done = _task(filing, "CIQ_FILING")
+    assert AuditEvent.objects.for_object(filing).filter(payload__action="qualification_register").exists()
+    with pytest.raises(TransitionNotAllowed):
+        task_move(done, filing, "refuse")  # a DONE task never goes back

@@ -233,10 +233,10 @@ def test_submit_failure_midway_keeps_no_number(enterprise_admin, monkeypatch):
 def test_side_effects_wait_for_commit(
     enterprise_admin, reviewer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from exchange.services import outbox
+    from exchange.services import enqueue
 
     published = []
-    monkeypatch.setattr(outbox, "publish", lambda task, **kw: published.append(kw["args"]) or True)
+    monkeypatch.setattr(enqueue, "publish", lambda task, **kw: published.append(kw["args"]) or True)
     filing = builders.under_review(enterprise_admin, reviewer)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.filing_approve(filing=filing, by=reviewer)
@@ -250,8 +250,7 @@ def test_side_effects_wait_for_commit(
             "commerce.ft_operator",
             "customs.registration",
             "ciq.enterprise_filing",
-            "safe.directory",
-            "eport.card",
+            "safe.directory",  # the E-Port card follows the customs receipt (it carries the code)
         ]
     )
 
@@ -280,3 +279,51 @@ def test_withdrawn_change_can_be_reopened_and_one_change_at_a_time(enterprise_ad
     services.filing_withdraw(filing=change, by=enterprise_admin)
     again = services.filing_change(filing=filing, by=enterprise_admin)
     assert again.version == 3
+
+
+def test_lock_takes_a_version_and_its_previous_lowest_pk_first(enterprise_admin, reviewer):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from registration.services._common import lock
+
+    base = builders.active(enterprise_admin, reviewer)
+    change = services.filing_change(filing=base, by=enterprise_admin)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        lock(change)
+    (sql,) = [
+        q["sql"]
+        for q in queries
+        if "FOR UPDATE" in q["sql"].upper() or "registration_entityfiling" in q["sql"]
+    ]
+    assert "ORDER BY" in sql.upper() and str(base.pk) in sql and str(change.pk) in sql
+
+
+def test_a_resubmission_to_a_reviewer_who_left_goes_back_to_unassigned(enterprise_admin, reviewer):
+    from registration import selectors
+
+    filing = builders.returned(enterprise_admin, reviewer)
+    reviewer.is_active = False
+    reviewer.save(update_fields=["is_active"])
+    filing = services.filing_submit(filing=filing, by=enterprise_admin)
+    assert filing.assigned_to is None
+    from tests import factories
+
+    other = factories.UserFactory(organisation=reviewer.organisation, role="commerce_reviewer")
+    assert selectors.queue(other, which="unassigned").filter(pk=filing.pk).exists()
+
+
+def test_a_resubmission_keeps_an_active_reviewer(enterprise_admin, reviewer):
+    filing = services.filing_submit(filing=builders.returned(enterprise_admin, reviewer), by=enterprise_admin)
+    assert filing.assigned_to == reviewer
+
+
+def test_a_second_open_filing_of_one_role_is_refused_by_the_database(enterprise_admin):
+    from django.db import IntegrityError, transaction
+
+    from registration.models import EntityFiling
+
+    first = builders.draft(enterprise_admin, complete=False)
+    clone = EntityFiling(owner=first.owner, entity_type=first.entity_type, subtype=first.subtype, uscc="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        clone.save()

@@ -107,7 +107,7 @@ def test_e5_uscc_already_active_elsewhere(enterprise_admin, reviewer):
     with pytest.raises(ValidationError) as info:
         builders.draft(admin)
     assert _codes(info.value) == {"uscc": {"identity_active_elsewhere"}}
-    assert active.filing_no in info.value.messages[0]
+    assert active.filing_no not in info.value.messages[0]  # nothing of the other organisation's filing
 
 
 def test_uscc_of_another_organisation_is_refused_with_invitation_advice(enterprise_admin, other_admin):

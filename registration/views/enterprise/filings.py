@@ -1,6 +1,8 @@
 """The enterprise's filings: list, start a new one, read one (with clock, comments, qualifications)."""
 
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,7 +29,7 @@ class FilingListView(RoleRequiredMixin, View):
         )
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         for filing in page:
-            filing.tone = presenters.status_tone(filing.status)
+            filing.tone = presenters.status_tone(presenters.shown_status(filing, request.user))
         return render(request, "registration/filing_list.html", {"page_obj": page})
 
 
@@ -98,13 +100,19 @@ class FilingActionView(RoleRequiredMixin, View):
             if change:
                 return redirect("registration:step", pk=change.pk, slug="entity")
         elif action == "retry":
-            task = filing.qualifications.filter(pk=request.POST.get("task")).first()
-            if task is not None:
-                run(
-                    request,
-                    services.qualification_retry,
-                    task=task,
-                    by=request.user,
-                    success=_("%(q)s: the application was sent again.") % {"q": task.get_code_display()},
-                )
+            raw = request.POST.get("task", "")
+            if not raw.isdigit() or len(raw) > 18:
+                raise BadRequest(_("Choose the qualification to apply for again."))
+            task = filing.qualifications.filter(pk=int(raw)).first()
+            if task is None:
+                raise Http404
+            run(
+                request,
+                services.qualification_retry,
+                task=task,
+                by=request.user,
+                success=_("%(q)s: the application was sent again.") % {"q": task.get_code_display()},
+            )
+        else:
+            raise Http404
         return redirect("registration:filing", pk=filing.pk)

@@ -33,29 +33,31 @@ FORMS = {
 }
 
 
-def _forms(data=None, bound: str = "") -> dict:
+def _forms(filing, data=None, bound: str = "") -> dict:
     """One form per action; only the one being submitted is bound (the others stay clean)."""
-    return {
-        f"{name}_form": form_class(data if name == bound else None, prefix=name)
-        for name, form_class in FORMS.items()
-    }
+    forms = {}
+    for name, form_class in FORMS.items():
+        extra = {"filing": filing} if name in ("comment", "return") else {}
+        forms[f"{name}_form"] = form_class(data if name == bound else None, prefix=name, **extra)
+    return forms
 
 
 class ReviewView(RoleRequiredMixin, View):
     required_roles = BUREAU_ROLES
 
-    def get(self, request, pk: int, forms: dict | None = None):
+    def get(self, request, pk: int, forms: dict | None = None, reveal_id: bool = False):
         filing = visible_filing(request, pk)
-        context = presenters.filing_context(filing, request.user, reveal_id=True)
+        context = presenters.filing_context(filing, request.user, reveal_id=reveal_id)
         verbs = set(allowed_verbs(TRANSITIONS, filing.status))
         user = request.user
         context.update(
-            forms or _forms(),
+            forms or _forms(filing),
             verbs=verbs,
             own_organisation=user.organisation_id == filing.owner_id,
             is_supervisor=policies.can_supervise(user),
             is_assignee=filing.assigned_to_id == user.pk,
             may_decide=filing.assigned_to_id in (None, user.pk) or policies.can_supervise(user),
+            id_revealed=reveal_id,
         )
         return render(request, "registration/review.html", context)
 
@@ -70,7 +72,9 @@ class ReviewActionView(RoleRequiredMixin, View):
         if handler is None:
             raise Http404
         filing = visible_filing(request, pk)
-        forms = _forms(request.POST, bound=action)
+        if action == "reveal_id":
+            return handler(request, filing)
+        forms = _forms(filing, request.POST, bound=action)
         done = handler(request, filing, forms)
         if done:
             return redirect("registration:review", pk=filing.pk)
@@ -79,6 +83,11 @@ class ReviewActionView(RoleRequiredMixin, View):
     def _valid(self, forms, name):
         form = forms[f"{name}_form"]
         return form if form.is_valid() else None
+
+    def do_reveal_id(self, request, filing):
+        """Show the full ID document number once, on request; each showing is audited (who, when)."""
+        services.reveal_id_number(filing=filing, by=request.user)
+        return ReviewView().get(request, filing.pk, reveal_id=True)
 
     def do_claim(self, request, filing, forms):
         return run(request, services.filing_accept, filing=filing, by=request.user, success=_("Claimed."))

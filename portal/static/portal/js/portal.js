@@ -7,13 +7,6 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
 
-  // Language select submits itself (its button is hidden when JS runs).
-  function autosubmit() {
-    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
-  }
-
   // Buttons with data-confirm ask before submitting their form.
   function confirmations() {
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
@@ -75,5 +68,5 @@
     });
   }
 
-  onReady(function () { autosubmit(); confirmations(); progress(); liveValidation(); });
+  onReady(function () { confirmations(); progress(); liveValidation(); });
 })();
