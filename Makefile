@@ -1,5 +1,5 @@
 # One command to run the portal, one to test it. Both create .venv and install what they need.
-#   make run    - web :8000, worker, beat and govmock :8001 on SQLite and a file-system broker, with demo data
+#   make run    - web :8000, worker, beat and govmock :8001 on SQLite (database and broker), with demo data
 #   make test   - the whole suite (services it cannot find are skipped on a laptop, required when CI=true)
 PYTHON ?= python3
 VENV := .venv

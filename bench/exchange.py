@@ -467,7 +467,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--filings", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--worker-processes", type=int, default=2)
+    parser.add_argument("--worker-processes", type=int, default=1)
     parser.add_argument("--producers", type=int, default=8)
     parser.add_argument("--senders", type=int, default=50)
     parser.add_argument("--latency-ms", type=int, default=100)

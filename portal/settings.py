@@ -437,3 +437,6 @@ LOGGING = {
 REGISTRATION_SLA_WORKING_DAYS = env_int("REGISTRATION_SLA_WORKING_DAYS", 5)
 REGISTRATION_ATTACHMENT_MAX_BYTES = env_int("REGISTRATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REGISTRATION_SIGNUPS_PER_HOUR = env_int("REGISTRATION_SIGNUPS_PER_HOUR", 30)
+# Days an unverified account signed up by self-service is protected: after that, with no filing submitted
+# meanwhile, a new sign-up for the same credit code may claim it (ADR 0017).
+REGISTRATION_CLAIM_AFTER_DAYS = env_int("REGISTRATION_CLAIM_AFTER_DAYS", 14)

@@ -22,8 +22,9 @@ class RegistrationConfig(AppConfig):
         review = "registration.review_entityfiling"
         supervise = "registration.countersign_entityfiling"
         settings_perm = "registration.manage_registration_settings"
+        claims_perm = "registration.resolve_organisationclaim"
         grant(Role.COMMERCE_REVIEWER, view_all, review)
-        grant(Role.COMMERCE_SUPERVISOR, view_all, review, supervise, settings_perm)
+        grant(Role.COMMERCE_SUPERVISOR, view_all, review, supervise, settings_perm, claims_perm)
         # System administrators keep the calendar and the reason list; they do not read filings or their
         # ID scans (ADR 0015).
         grant(Role.SYSTEM_ADMIN, settings_perm)
@@ -43,6 +44,8 @@ class RegistrationConfig(AppConfig):
         bureau = [Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR]
         register_nav(_("Entity filings"), "registration:filings", enterprise, order=10)
         register_nav(_("Filing review"), "registration:queue", bureau, order=10)
+        # Disputed and duplicate sign-ups for one credit code; reassigning an account (ADR 0017).
+        register_nav(_("Disputed sign-ups"), "registration:claims", [Role.COMMERCE_SUPERVISOR], order=20)
         register_nav(
             _("Working-day calendar"),
             "registration:calendar",

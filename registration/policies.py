@@ -11,6 +11,7 @@ from portal.choices import Role
 
 REVIEW = "registration.review_entityfiling"
 SUPERVISE = "registration.countersign_entityfiling"
+CLAIMS = "registration.resolve_organisationclaim"
 
 
 def _active(user) -> None:
@@ -19,12 +20,26 @@ def _active(user) -> None:
 
 
 def ensure_applicant(filing, user) -> None:
-    """Enterprise staff of the filing's own organisation."""
+    """Enterprise staff of the filing's own organisation, and of the claim it was made under: a filing of
+    people who held the account before it changed hands is not theirs (ADR 0017)."""
     _active(user)
     if user.organisation_id != filing.owner_id or not user.has_role(
         Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR
     ):
         raise PermissionDenied(_("Only your organisation's enterprise staff can do this."))
+    if filing.claim_id is not None and filing.claim.status == "RETIRED":
+        raise PermissionDenied(_("Only your organisation's enterprise staff can do this."))
+
+
+def ensure_claims_officer(user) -> None:
+    """A commerce-bureau supervisor resolving disputed sign-ups (reviewers and enterprises may not)."""
+    _active(user)
+    if not user.has_perm(CLAIMS):
+        raise PermissionDenied(_("Only a commerce-bureau supervisor can resolve disputed sign-ups."))
+
+
+def can_resolve_claims(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(CLAIMS))
 
 
 def _no_conflict(filing, user) -> None:
@@ -79,4 +94,5 @@ def is_applicant(filing, user) -> bool:
         user.is_authenticated
         and user.organisation_id == filing.owner_id
         and user.has_role(Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR)
+        and not (filing.claim_id is not None and filing.claim.status == "RETIRED")
     )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from registration import clock, history, selectors
+from registration import clock, history, legacy, selectors
 from registration.choices import (
     EntityType,
     FilingStatus,
@@ -25,6 +25,7 @@ SECTIONS = (
             "name_en",
             "uscc",
             "org_code",
+            "is_legacy_record",
             "customs_code",
             "division_code",
             "division_note",
@@ -66,6 +67,8 @@ def _value(filing, name: str, *, reveal_id: bool) -> str:
         return str(display())
     if name == "division_code" and value:
         return division_label(value)
+    if name == "org_code":
+        return legacy.printed(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if name == "service_scopes":
@@ -97,6 +100,10 @@ def applies(filing, name: str) -> bool:
         return False
     if name == "economic_type" and filing.subtype == Subtype.INDIVIDUAL_BUSINESS:
         return False
+    if name == "uscc" and filing.is_legacy_record:
+        return False  # a legacy record has no credit code; its organisation code identifies it
+    if name == "is_legacy_record":
+        return filing.is_legacy_record
     if name == "platform_urls":
         return filing.entity_type != EntityType.SERVICE or filing.subtype == Subtype.PLATFORM
     if name == "service_scopes":

@@ -71,13 +71,10 @@ def _claim(envelope_pk: int, token: str | None) -> Envelope | None:
     due = Envelope.objects.filter(pk=envelope_pk, status=EnvelopeStatus.PENDING, next_attempt_at__lte=now)
     if token is not None:
         due = due.filter(dispatch_token=token)
-    with transport_transaction():
-        claimed = due.update(
-            status=EnvelopeStatus.SENDING,
-            sending_started_at=now,
-            attempts=F("attempts") + 1,
-            redispatch_count=0,
-        )
+    # One statement, atomic on its own: no explicit transaction around it.
+    claimed = due.update(
+        status=EnvelopeStatus.SENDING, sending_started_at=now, attempts=F("attempts") + 1, redispatch_count=0
+    )
     if not claimed:
         return None
     return Envelope.objects.select_related("sender").get(pk=envelope_pk)

@@ -33,10 +33,7 @@ def message_enqueue(
         business_key=key,
         status__in=MESSAGE_LIVE,
     )
-    existing = live.first()
-    if existing is not None:
-        return existing
-    try:
+    try:  # the unique constraint on live business keys decides; no read before the write
         with transaction.atomic():
             message = Message.objects.create(
                 department=spec.department,
@@ -51,7 +48,10 @@ def message_enqueue(
                 subject_id=str(subject.pk) if subject is not None else "",
             )
     except IntegrityError:
-        return live.get()  # a concurrent transaction wrote the same live message first
+        existing = live.first()  # a live message with this key exists (a double submission): that one stands
+        if existing is None:
+            raise
+        return existing
     flush_after_commit(spec, sender.pk)
     return message
 

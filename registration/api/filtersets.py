@@ -5,6 +5,7 @@ from datetime import timedelta
 import django_filters
 from django.utils import timezone
 
+from portal import identifiers
 from registration import policies
 from registration.choices import EntityType, FilingStatus, Subtype
 from registration.models import EntityFiling
@@ -27,6 +28,10 @@ class FilingFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     older_than_days = django_filters.NumberFilter(method="filter_older", min_value=0, max_value=MAX_AGE_DAYS)
     uscc = django_filters.CharFilter()
+    org_code = django_filters.CharFilter(
+        method="filter_org_code", label="organisation code (with or without the hyphen)"
+    )
+    is_legacy_record = django_filters.BooleanFilter()
     filing_no = django_filters.CharFilter()
     owner = django_filters.NumberFilter(field_name="owner_id")
     lineage = django_filters.UUIDFilter()
@@ -47,6 +52,9 @@ class FilingFilter(django_filters.FilterSet):
         if FilingStatus.UNDER_REVIEW in real:
             real.add(FilingStatus.REJECT_PENDING)
         return qs.filter(status__in=real)
+
+    def filter_org_code(self, qs, name, value):
+        return qs.filter(org_code=identifiers.normalise(value))
 
     def filter_city(self, qs, name, value):
         return qs.filter(division_code__startswith=value) if value.isdigit() else qs.none()

@@ -105,6 +105,7 @@ class FilingSerializer(serializers.ModelSerializer):
             "name_en",
             "uscc",
             "org_code",
+            "is_legacy_record",
             "customs_code",
             "ciq_code",
             "dxp_id",
@@ -192,6 +193,13 @@ class FilingWriteSerializer(serializers.Serializer):
     name_cn = serializers.CharField(max_length=100, required=False, allow_blank=True)
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
     uscc = serializers.CharField(max_length=24, required=False, allow_blank=True)
+    org_code = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="only on a legacy record (is_legacy_record: the organisation has no credit code yet); "
+        "otherwise it is characters 9–17 of uscc and any other value is refused",
+    )
     customs_code = serializers.CharField(max_length=12, required=False, allow_blank=True, allow_null=True)
     division_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
     division_note = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -76,6 +76,16 @@ class EntityForm(_StepForm):
         help_text=_("18 characters, checked as you type."),
         widget=_live("uscc"),
     )
+    org_code = forms.CharField(
+        label=_("Organisation code"),
+        max_length=12,
+        required=False,
+        help_text=_(
+            "Legacy record: your enterprise has no credit code yet and files with its organisation code "
+            "(9 characters, e.g. 12345678-8), checked as you type."
+        ),
+        widget=_live("org_code"),
+    )
     customs_code = forms.CharField(
         label=_("Customs registration code, if you already hold one"),
         max_length=12,
@@ -104,6 +114,13 @@ class EntityForm(_StepForm):
     is_vat_general_taxpayer = forms.BooleanField(label=_("VAT general taxpayer"), required=False)
 
     def adapt(self, filing):
+        if filing.is_legacy_record:
+            self.drop("uscc")  # no credit code yet: the organisation code identifies the enterprise
+        else:
+            self.drop("org_code")  # derived from the credit code (characters 9–17), never typed
+        if filing.is_legacy_record and filing.is_change:
+            self.fields["org_code"].disabled = True
+            self.fields["org_code"].help_text = _("A change keeps the organisation code of the filing.")
         if filing.is_natural_person:
             self.drop("uscc", "customs_code", "division_note", "registered_capital_cny", "economic_type")
             self.drop("is_vat_general_taxpayer", "name_en")

@@ -11,11 +11,33 @@ class SignupForm(AccessibleForm):
     uscc = forms.CharField(
         label=_("Unified social credit code"),
         max_length=24,
+        required=False,
         help_text=_("18 characters, as printed on the business licence."),
         widget=forms.TextInput(
             attrs={
                 "data-validate-url": reverse_lazy("registration:validate", args=["uscc"]),
                 "autocomplete": "off",
+            }
+        ),
+    )
+    legacy = forms.BooleanField(
+        label=_("Registered before the credit-code reform: the enterprise has no credit code yet"),
+        required=False,
+        help_text=_(
+            "Only for an enterprise (not an individual business) still identified by its organisation code. "
+            "Give that code below instead of a credit code."
+        ),
+    )
+    org_code = forms.CharField(
+        label=_("Organisation code (legacy enterprises only)"),
+        max_length=12,
+        required=False,
+        help_text=_("9 characters as on the organisation code certificate, e.g. 12345678-8."),
+        widget=forms.TextInput(
+            attrs={
+                "data-validate-url": reverse_lazy("registration:validate", args=["org_code"]),
+                "autocomplete": "off",
+                "spellcheck": "false",
             }
         ),
     )
@@ -26,7 +48,8 @@ class SignupForm(AccessibleForm):
         max_length=6,
         required=False,
         help_text=_(
-            "6 digits of the registered address; leave empty to take characters 3–8 of the credit code."
+            "6 digits of the registered address; leave empty to take characters 3–8 of the credit code "
+            "(required with an organisation code)."
         ),
         widget=forms.TextInput(
             attrs={"data-validate-url": reverse_lazy("registration:validate", args=["division_code"])}
@@ -55,4 +78,14 @@ class SignupForm(AccessibleForm):
         data = super().clean()
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords do not match."))
+        if data.get("legacy") and not data.get("org_code"):
+            self.add_error("org_code", _("Give the organisation code."))
+        if not data.get("legacy") and not data.get("uscc"):
+            self.add_error(
+                "uscc",
+                _(
+                    "Give the unified social credit code (or, for an enterprise registered before the "
+                    "reform, tick the box and give its organisation code)."
+                ),
+            )
         return data

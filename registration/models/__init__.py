@@ -2,19 +2,31 @@
 
 from registration.models.attachment import FilingAttachment, private_storage
 from registration.models.calendar import HolidayCalendar
+from registration.models.claims import (
+    ClaimOrigin,
+    ClaimStatus,
+    OrganisationClaim,
+    OrganisationVerification,
+    VerificationStatus,
+)
 from registration.models.filing import EntityFiling, FilingCounter
 from registration.models.history import FilingSubmission
 from registration.models.qualification import QualificationTask
 from registration.models.review import FieldComment, ReturnReason
 
 __all__ = [
+    "ClaimOrigin",
+    "ClaimStatus",
     "EntityFiling",
     "FieldComment",
     "FilingAttachment",
     "FilingCounter",
     "FilingSubmission",
     "HolidayCalendar",
+    "OrganisationClaim",
+    "OrganisationVerification",
     "QualificationTask",
     "ReturnReason",
+    "VerificationStatus",
     "private_storage",
 ]

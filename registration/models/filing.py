@@ -39,6 +39,16 @@ OPEN_STATUSES = ["APPROVED", "DRAFT", "REJECT_PENDING", "RETURNED", "SUBMITTED",
 
 
 class EntityFilingQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """As ``ScopedQuerySet``; besides, enterprise users never see the filings made under a retired claim
+        of their organisation: those belong to the people who held the account before (ADR 0017)."""
+        qs = super().visible_to(user)
+        if user is None or not user.is_authenticated or user.is_superuser:
+            return qs
+        if user.has_perm(self.model.view_all_permission):
+            return qs
+        return qs.filter(Q(claim__isnull=True) | ~Q(claim__status="RETIRED"))
+
     def with_bureau(self):
         return self.filter(
             status__in=[FilingStatus.SUBMITTED, FilingStatus.UNDER_REVIEW, FilingStatus.REJECT_PENDING]
@@ -87,6 +97,15 @@ class EntityFiling(TimeStampedModel):
         related_name="agent_served",
         help_text=_("Natural-person sellers file through a comprehensive service provider (rule E-7)."),
     )
+    claim = models.ForeignKey(
+        "registration.OrganisationClaim",
+        verbose_name=_("made under the claim"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filings",
+        editable=False,
+    )
     filing_no = models.CharField(_("filing number"), max_length=20, blank=True, db_index=True)
     verify_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
@@ -95,7 +114,15 @@ class EntityFiling(TimeStampedModel):
     name_cn = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
-    org_code = models.CharField(_("organisation code"), max_length=9, blank=True)
+    org_code = models.CharField(_("organisation code"), max_length=9, blank=True, db_index=True)
+    is_legacy_record = models.BooleanField(
+        _("legacy record without a credit code"),
+        default=False,
+        help_text=_(
+            "An enterprise registered before the unified social credit code reform, identified by its "
+            "organisation code (GB 11714) alone (ADR 0018)."
+        ),
+    )
     identity_key = models.CharField(max_length=80, blank=True, db_index=True, editable=False)
     customs_code = models.CharField(_("customs registration code"), max_length=10, blank=True, null=True)
     ciq_code = models.CharField(_("inspection filing number"), max_length=20, blank=True, null=True)

@@ -2,6 +2,8 @@
 writes the audit event, and leaves messages and notifications to go out after commit."""
 
 from registration.services.attachments import attachment_add, attachment_open, attachment_remove
+from registration.services.claims import claim_dismiss, claim_reassign
+from registration.services.credit_code import credit_code_record
 from registration.services.drafts import (
     filing_change,
     filing_create_draft,
@@ -27,7 +29,10 @@ __all__ = [
     "attachment_add",
     "attachment_open",
     "attachment_remove",
+    "claim_dismiss",
+    "claim_reassign",
     "comment_add",
+    "credit_code_record",
     "enterprise_signup",
     "filing_accept",
     "filing_approve",

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import AuditVerb, Role
@@ -149,6 +149,17 @@ def tell_bureau(filing, *, verb: str, title, body="", params=None, recipients=No
         url=filing.get_review_url(),
         email=True,
     )
+
+
+def bilingual(text, params: dict | None = None) -> str:
+    """``中文 (English)`` of a (lazy) message, as the record keeps reasons the system writes itself."""
+    rendered = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            value = str(text)
+            rendered.append(value % params if params else value)
+    zh, en = rendered
+    return zh if zh == en else f"{zh} ({en})"
 
 
 def supervisors():

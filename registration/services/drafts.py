@@ -10,7 +10,7 @@ from portal import identifiers
 from portal.choices import AuditVerb
 from portal.crypto import encrypt_text
 from portal.services.audit import audit
-from registration import clock, history, validation
+from registration import clock, history, legacy, validation
 from registration.choices import (
     EDITABLE,
     SUBTYPES_OF,
@@ -22,6 +22,7 @@ from registration.choices import (
 )
 from registration.models import EntityFiling, FilingAttachment
 from registration.policies import ensure_applicant
+from registration.services import claims
 from registration.services._common import (
     lock,
     move,
@@ -37,6 +38,7 @@ EDITABLE_FIELDS = (
     "name_cn",
     "name_en",
     "uscc",
+    "org_code",
     "customs_code",
     "division_code",
     "division_note",
@@ -57,9 +59,9 @@ EDITABLE_FIELDS = (
 )
 # A change version keeps the identity and role of the filing it changes: the credit code of an enterprise,
 # and the person (name and ID document) of a natural-person seller, whose identity is that document.
-LOCKED_IN_CHANGE = ("uscc",)
+LOCKED_IN_CHANGE = ("uscc", "org_code")
 LOCKED_IN_PERSON_CHANGE = ("uscc", "name_cn", "legal_rep_name", "legal_rep_id_type", "legal_rep_id_no")
-_IDENTIFIERS = ("uscc", "customs_code")
+_IDENTIFIERS = ("uscc", "org_code", "customs_code")
 _CHOICES = {"economic_type": EconomicType.values, "legal_rep_id_type": IdType.values}
 
 
@@ -94,9 +96,15 @@ def _clean(data: dict) -> dict:
 
 
 def _apply(filing: EntityFiling, data: dict) -> list[str]:
-    """Copy cleaned values onto the filing; returns the names of the fields that changed."""
+    """Copy cleaned values onto the filing; returns the names of the fields that changed.
+
+    The organisation code is typed only on a legacy record; otherwise it is derived from the credit code
+    (characters 9–17) and a typed value (the same one, as ``value_problems`` refuses any other) is ignored.
+    """
     changed = []
     for name, value in data.items():
+        if name == "org_code" and not filing.is_legacy_record:
+            continue
         if name == "legal_rep_id_no":
             if value and value != filing.legal_rep_id_no:
                 filing.legal_rep_id_no_encrypted = encrypt_text(value)
@@ -108,8 +116,8 @@ def _apply(filing: EntityFiling, data: dict) -> list[str]:
         if getattr(filing, name) != value:
             setattr(filing, name, value)
             changed.append(name)
-    if "uscc" in changed and len(filing.uscc) == 18:
-        filing.org_code = filing.uscc[8:17]
+    if not filing.is_legacy_record:
+        filing.org_code = legacy.subject_of(filing.uscc) if len(filing.uscc) == legacy.USCC_LENGTH else ""
     if filing.subtype == Subtype.INDIVIDUAL_BUSINESS:
         filing.economic_type = EconomicType.INDIVIDUAL
     filing.identity_key = identity_key_for(filing)
@@ -135,6 +143,7 @@ def filing_create_draft(*, owner, by, entity_type: str, subtype: str = "", data:
     _check_role(entity_type, subtype or "")
     filing = EntityFiling(owner=owner, entity_type=entity_type, subtype=subtype or "", created_by=by)
     ensure_applicant(filing, by)
+    filing.claim = claims.current_claim_for_new_filing(owner, by)
     if subtype == Subtype.NATURAL_PERSON:
         filing.agent_filing = _agent_for(owner)
         if filing.agent_filing is None:
@@ -147,9 +156,27 @@ def filing_create_draft(*, owner, by, entity_type: str, subtype: str = "", data:
                     )
                 }
             )
+    elif legacy.is_legacy_code(owner.code):
+        # An enterprise registered before the credit-code reform files under its organisation code (ADR 0018).
+        if not legacy.may_be_legacy(subtype or ""):
+            raise ValidationError(
+                {
+                    "subtype": ValidationError(
+                        _(
+                            "An individual business files with its unified social credit code (starting "
+                            "“92”). Your organisation is registered with an organisation code only, so it "
+                            "can file only as an enterprise."
+                        ),
+                        code="legacy_role",
+                    )
+                }
+            )
+        filing.is_legacy_record = True
+        filing.org_code = owner.code
+        filing.division_code = owner.division_code
+        filing.name_cn, filing.name_en = owner.name_cn, owner.name_en
     else:
         filing.uscc = owner.code
-        filing.org_code = owner.code[8:17]
         filing.division_code = owner.division_code or owner.code[2:8]
         filing.name_cn, filing.name_en = owner.name_cn, owner.name_en
     _apply(filing, {})
@@ -196,6 +223,10 @@ def _check_locked(filing, cleaned: dict) -> None:
     if not filing.is_natural_person:
         if "uscc" in cleaned and cleaned["uscc"] != filing.uscc:
             raise ValidationError({"uscc": _("A change cannot alter the credit code of the filing.")})
+        if filing.is_legacy_record and "org_code" in cleaned and cleaned["org_code"] != filing.org_code:
+            raise ValidationError(
+                {"org_code": _("A change cannot alter the organisation code of the filing.")}
+            )
         return
     errors = {}
     for name in LOCKED_IN_PERSON_CHANGE:

@@ -59,13 +59,37 @@ def tasks_create(filing: EntityFiling) -> list[QualificationTask]:
             task.save()
         elif mandatory or code in filing.optional_qualifications:
             task.save()
-            if not held_for_customs(task, filing):
+            if not (held_for_credit_code(filing) or held_for_customs(task, filing)):
                 send(task, filing)
         else:
             task.status = TaskStatus.NOT_APPLIED
             task.save()
         tasks.append(task)
     return tasks
+
+
+def held_for_credit_code(filing: EntityFiling) -> bool:
+    """A legacy record has no credit code, and every department's message is keyed by one (protocol §4):
+    its tasks wait, PENDING without a message, until the organisation records its credit code
+    (``services.legacy.credit_code_record`` sends them then; ADR 0018). Nothing is sent with a made-up or
+    empty code."""
+    return filing.is_legacy_record
+
+
+def release_for_credit_code(filing: EntityFiling) -> int:
+    """Send the tasks a legacy record held, now that it has its credit code (the E-Port card still waits
+    for the customs code). Returns how many were sent."""
+    sent = 0
+    for task in (
+        filing.qualifications.select_for_update()
+        .filter(status=TaskStatus.PENDING, message__isnull=True)
+        .order_by("id")
+    ):
+        if held_for_customs(task, filing):
+            continue
+        send(task, filing)
+        sent += 1
+    return sent
 
 
 def held_for_customs(task: QualificationTask, filing: EntityFiling) -> bool:
@@ -142,6 +166,14 @@ def qualification_retry(*, task, by) -> QualificationTask:
     task = QualificationTask.objects.select_for_update().get(pk=task.pk)
     if task.status not in RETRYABLE_TASK or filing.status not in RETRY_FILING_STATUSES:
         raise not_allowed(filing, "retry")
+    if held_for_credit_code(filing):
+        raise ValidationError(
+            _(
+                "The qualifications of a legacy record wait for the credit code: record it for your "
+                "organisation first."
+            ),
+            code="legacy_held",
+        )
     if task.status == TaskStatus.NOT_APPLIED:
         if matrix.condition_problem(task.code, is_vat_general_taxpayer=filing.is_vat_general_taxpayer):
             raise ValidationError(_("Only VAT general taxpayers can apply for the export tax refund filing."))

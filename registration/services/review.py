@@ -15,7 +15,7 @@ from registration import clock
 from registration.choices import WITH_BUREAU
 from registration.models import EntityFiling, FieldComment, ReturnReason
 from registration.policies import REVIEW, ensure_reviewer, ensure_supervisor
-from registration.services import lifecycle, qualifications
+from registration.services import claims, lifecycle, qualifications
 from registration.services._common import (
     lock,
     move,
@@ -31,6 +31,7 @@ COMMENTABLE_FIELDS = frozenset(
         "name_cn",
         "name_en",
         "uscc",
+        "org_code",
         "customs_code",
         "division_code",
         "division_note",
@@ -159,7 +160,11 @@ def _comment(filing, by, field: str, text: str) -> FieldComment:
 @transaction.atomic
 def filing_approve(*, filing, by, note: str = ""):
     """Approve: stops the clock, creates one qualification task per matrix cell and writes their messages
-    in this transaction (sent after commit). Activates at once when nothing mandatory is left to do."""
+    in this transaction (sent after commit). Activates at once when nothing mandatory is left to do.
+
+    The first approval of an organisation created by sign-up also verifies its account (ADR 0017).
+    """
+    claims.lock_verification(filing.owner_id)  # account first, then the filing (claims' lock order)
     filing = lock(filing)
     ensure_reviewer(filing, by)
     move(filing, verb="approve", by=by, reason=note)
@@ -170,6 +175,7 @@ def filing_approve(*, filing, by, note: str = ""):
         filing.verify_token = secrets.token_urlsafe(32)
     filing.save()
     qualifications.tasks_create(filing)
+    claims.mark_verified(filing, by=by)
     tell_applicant(
         filing,
         verb="approved",

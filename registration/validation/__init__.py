@@ -55,9 +55,19 @@ def value_problems(filing, data: dict) -> list[Problem]:
     if given("name_cn"):
         found += f.name_cn_problems(data["name_cn"])
     if given("uscc"):
-        found += f.uscc_problems(data["uscc"], entity_type=entity_type, subtype=subtype)
+        if filing.is_legacy_record:
+            found.append(f.legacy_uscc_problem())
+        else:
+            found += f.uscc_problems(data["uscc"], entity_type=entity_type, subtype=subtype)
     if given("org_code"):
-        found += f.org_code_problems(data["org_code"], uscc=_get(filing, data, "uscc") or "")
+        if filing.is_legacy_record:
+            found += f.org_code_problems(data["org_code"])
+        else:
+            found += f.derived_org_code_problems(
+                data["org_code"],
+                uscc=_get(filing, data, "uscc") or "",
+                natural_person=filing.is_natural_person,
+            )
     if given("customs_code"):
         found += f.customs_code_problems(data["customs_code"], subtype=subtype)
     if given("division_code"):
@@ -134,7 +144,9 @@ def completeness(filing, *, attachment_kinds: set[str] | None = None) -> list[Pr
     model = type(filing)
     found: list[Problem] = []
     required = list(COMMON_REQUIRED)
-    if not filing.is_natural_person:
+    if filing.is_legacy_record:
+        required.append("org_code")
+    elif not filing.is_natural_person:
         required.append("uscc")
     if filing.entity_type == EntityType.SERVICE:
         required.append("service_scopes")
@@ -171,7 +183,10 @@ def completeness(filing, *, attachment_kinds: set[str] | None = None) -> list[Pr
         )
     }
     values["legal_rep_id_no"] = filing.legal_rep_id_no if filing.legal_rep_id_no_encrypted else ""
+    if filing.is_legacy_record:
+        values["org_code"] = filing.org_code
     found += value_problems(filing, values)
+    found += _legacy_rule(filing)
     found += _division_rule(filing)
     found += _natural_person_rule(filing)
     found += identity_problems(filing)
@@ -193,6 +208,25 @@ def _division_rule(filing) -> list[Problem]:
                     "say why (for example, the registered address moved)."
                 )
                 % {"uscc_division": filing.uscc[2:8]},
+            )
+        ]
+    return []
+
+
+def _legacy_rule(filing) -> list[Problem]:
+    """A legacy record (no credit code, organisation code alone) only for a legal-person enterprise's roles
+    (DOMAIN §1.2; ADR 0018)."""
+    from registration import legacy
+
+    if filing.is_legacy_record and not legacy.may_be_legacy(filing.subtype):
+        return [
+            Problem(
+                "org_code",
+                "legacy_role",
+                _(
+                    "Only an enterprise registered before the credit-code reform may file with its "
+                    "organisation code alone; an individual business or a natural person cannot."
+                ),
             )
         ]
     return []

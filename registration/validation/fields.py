@@ -111,6 +111,8 @@ def role_name(entity_type: str, subtype: str) -> str:
 
 
 def org_code_problems(value: str, *, uscc: str = "") -> list[Problem]:
+    """GB 11714 (DOMAIN §2.2): 8 characters and the check character; the hyphen it is printed with is
+    accepted. With ``uscc``, it must also be the code that credit code embeds (characters 9–17)."""
     code = identifiers.normalise(value)
     found = _wrap("org_code", identifiers.org_code_problems(code))
     if not found and uscc and len(uscc) == 18 and code != uscc[8:17]:
@@ -123,6 +125,44 @@ def org_code_problems(value: str, *, uscc: str = "") -> list[Problem]:
             )
         )
     return found
+
+
+def derived_org_code_problems(value: str, *, uscc: str, natural_person: bool = False) -> list[Problem]:
+    """A filing with a credit code does not take a typed organisation code: it is derived (DOMAIN §1.2).
+    The derived value itself is accepted (a client sending back what it read), anything else is refused."""
+    code = identifiers.normalise(value)
+    if natural_person:
+        return [
+            Problem(
+                "org_code",
+                "natural_person_org_code",
+                _("A natural-person seller has no organisation code; leave it empty."),
+            )
+        ]
+    if len(uscc) == 18 and code == uscc[8:17]:
+        return []
+    return [
+        Problem(
+            "org_code",
+            "org_code_derived",
+            _(
+                "The organisation code is characters 9–17 of the credit code and is not entered "
+                "separately. Only a legacy record without a credit code gives it alone."
+            ),
+        )
+    ]
+
+
+def legacy_uscc_problem() -> Problem:
+    return Problem(
+        "uscc",
+        "legacy_no_uscc",
+        _(
+            "This is a legacy record, filed with the organisation code because the enterprise has no credit "
+            "code yet. When it has one, record it for your organisation (Entity filings page) instead of "
+            "typing it here."
+        ),
+    )
 
 
 def customs_code_problems(value: str, *, subtype: str = "") -> list[Problem]:

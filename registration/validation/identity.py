@@ -1,19 +1,25 @@
 """Rule E-5 and the one-organisation-per-USCC rule: who may file for which identity and role.
 
-``identity_key`` is the USCC for enterprises and individual businesses; for natural persons (who have no
-USCC) it is a keyed hash of the ID document, so duplicates are found without storing the number in clear.
-The key is derived from ``SECRET_KEY``: rotating it re-keys new filings only (ADR 0012).
+``identity_key`` is the USCC for enterprises and individual businesses; ``OC:`` and the organisation code
+for a legacy record without a credit code (ADR 0018); for natural persons (who have no USCC) it is a keyed
+hash of the ID document, so duplicates are found without storing the number in clear. The key is derived
+from ``SECRET_KEY``: rotating it re-keys new filings only (ADR 0012).
 """
 
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from portal.models import Organisation
+from registration import legacy
 from registration.choices import IN_FLIGHT, IN_FORCE
 from registration.validation.fields import Problem
 
 
 def identity_key_for(filing) -> str:
+    if filing.is_legacy_record:
+        # A legacy record's identity is its organisation code (ADR 0018); ``OC:`` keeps it apart from credit
+        # codes in the one-filing-per-identity constraints.
+        return f"OC:{filing.org_code}" if filing.org_code else ""
     if not filing.is_natural_person:
         return filing.uscc or ""
     if not filing.legal_rep_id_no_encrypted:
@@ -58,19 +64,24 @@ def identity_problems(filing) -> list[Problem]:
 
 
 def _organisation_problems(filing) -> list[Problem]:
+    """The filing's code must be its own organisation's. Whether another organisation holds the code typed
+    is not said (ADR 0017): the answer would confirm that the code has an account."""
+    if filing.is_legacy_record:
+        if filing.org_code and filing.org_code != filing.owner.code:
+            return [
+                Problem(
+                    "org_code",
+                    "org_code_not_own",
+                    _(
+                        "The organisation code must be your organisation's own (%(code)s): an organisation "
+                        "files all of its roles under its one code."
+                    )
+                    % {"code": legacy.printed(filing.owner.code)},
+                )
+            ]
+        return []
     if filing.is_natural_person or not filing.uscc:
         return []
-    if Organisation.objects.filter(code=filing.uscc).exclude(pk=filing.owner_id).exists():
-        return [
-            Problem(
-                "uscc",
-                "uscc_other_organisation",
-                _(
-                    "This credit code belongs to another organisation registered on the portal. Ask that "
-                    "organisation's administrator to invite you instead of filing again."
-                ),
-            )
-        ]
     if filing.owner.code != filing.uscc:
         return [
             Problem(
@@ -92,9 +103,14 @@ def _clashing_filing(filing):
     key = identity_key_for(filing)
     if not key:
         return None
+    same = Q(identity_key=key)
+    if not filing.is_natural_person and filing.org_code:
+        # One enterprise is one subject whether it filed with its credit code or, before the reform, with
+        # the organisation code that code embeds.
+        same |= Q(org_code=filing.org_code)
     return (
         EntityFiling.objects.filter(
-            identity_key=key,
+            same,
             entity_type=filing.entity_type,
             subtype=filing.subtype,
             status__in=[*IN_FORCE, *IN_FLIGHT],

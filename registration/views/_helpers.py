@@ -11,7 +11,9 @@ from registration.models import EntityFiling
 def visible_filing(request, pk: int) -> EntityFiling:
     """The filing if the user may see it; another organisation's filing is simply not found (404)."""
     return get_object_or_404(
-        EntityFiling.objects.visible_to(request.user).select_related("owner", "assigned_to", "previous"),
+        EntityFiling.objects.visible_to(request.user).select_related(
+            "owner", "assigned_to", "previous", "claim"
+        ),
         pk=pk,
     )
 

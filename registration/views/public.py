@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from portal import identifiers
 from portal.context import current
-from registration import selectors, services
+from registration import legacy, selectors, services
 from registration.choices import SUBTYPES_OF, EntityType
 from registration.divisions import division_label
 from registration.forms import SignupForm
@@ -40,7 +40,11 @@ class SignupView(View):
     def get(self, request):
         if request.user.is_authenticated:
             return redirect("portal:home")
-        return render(request, "registration/signup.html", {"form": SignupForm()})
+        return render(request, "registration/signup.html", self._context(SignupForm()))
+
+    @staticmethod
+    def _context(form) -> dict:
+        return {"form": form, "claim_after_days": settings.REGISTRATION_CLAIM_AFTER_DAYS}
 
     def post(self, request):
         form = SignupForm(request.POST)
@@ -49,11 +53,12 @@ class SignupView(View):
                 form.add_error(
                     None, _("Too many registrations from your network in the last hour. Try again later.")
                 )
-                return render(request, "registration/signup.html", {"form": form}, status=429)
+                return render(request, "registration/signup.html", self._context(form), status=429)
             data = form.cleaned_data
             try:
                 _org, user = services.enterprise_signup(
                     uscc=data["uscc"],
+                    org_code=data["org_code"],
                     name_cn=data["name_cn"],
                     name_en=data["name_en"],
                     division_code=data["division_code"],
@@ -69,7 +74,7 @@ class SignupView(View):
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, _("Your organisation is registered. You can now file for it."))
                 return redirect("registration:filings")
-        return render(request, "registration/signup.html", {"form": form})
+        return render(request, "registration/signup.html", self._context(form))
 
 
 @never_cache
@@ -117,7 +122,11 @@ def validate(request, kind: str):
         }
         return _answer(problems, ok)
     if kind == "org_code":
-        return _answer(checks.org_code_problems(value), _("Valid organisation code."))
+        code = identifiers.normalise(value)
+        return _answer(
+            checks.org_code_problems(code),
+            _("Valid organisation code %(code)s.") % {"code": legacy.printed(code)},
+        )
     if kind == "customs_code":
         return _answer(checks.customs_code_problems(value), _("Valid Zhejiang customs registration code."))
     if kind == "division_code":

@@ -116,3 +116,52 @@ def test_activation_and_reinstatement_lock_in_one_order(enterprise_admin, review
     assert not any(isinstance(r, Exception) for r in results), results
     assert EntityFiling.objects.get(pk=change.pk).status == FilingStatus.ACTIVE
     assert EntityFiling.objects.get(pk=base.pk).status == FilingStatus.SUPERSEDED
+
+
+def _signup(username: str, code: str):
+    return services.enterprise_signup(
+        uscc=code,
+        name_cn=f"义乌市{username}电子商务有限公司",
+        username=username,
+        full_name=username,
+        email=f"{username}@example.com",
+        password="a-Long-enough-passphrase-42",
+    )
+
+
+def test_two_first_signups_of_one_code_one_account_one_recorded_refusal():
+    from portal.identifiers import make_uscc
+    from registration.models import ClaimStatus, OrganisationClaim
+
+    code = make_uscc("91", "330782", "MA2RCE01")
+    results = _race(2, lambda i: _signup(f"racer{i}", code))
+    assert sum(isinstance(r, tuple) for r in results) == 1, results
+    (refused,) = [r for r in results if isinstance(r, Exception)]
+    assert refused.error_dict["uscc"][0].code == "organisation_exists"
+    statuses = sorted(OrganisationClaim.objects.filter(code=code).values_list("status", flat=True))
+    assert statuses == [ClaimStatus.HOLDER, ClaimStatus.PENDING]
+
+
+def test_two_claims_of_one_expired_account_at_once_one_takes_it_over():
+    """Both claimants see an account open to a claim; the verification row lock lets one take it over, and
+    the other, re-checking under the lock, finds a new holder and is refused (and recorded)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.identifiers import make_uscc
+    from registration.models import ClaimStatus, OrganisationClaim
+
+    code = make_uscc("91", "330782", "MA2RCE02")
+    org, squatter = _signup("squatter", code)
+    OrganisationClaim.objects.filter(organisation=org).update(
+        holder_since=timezone.now() - timedelta(days=20)
+    )
+    results = _race(2, lambda i: _signup(f"claimant{i}", code))
+    winners = [r for r in results if isinstance(r, tuple)]
+    assert len(winners) == 1, results
+    assert winners[0][0].pk == org.pk
+    claims = OrganisationClaim.objects.filter(organisation=org)
+    assert claims.filter(status=ClaimStatus.HOLDER).get().user == winners[0][1]
+    assert claims.filter(status=ClaimStatus.RETIRED).get().user == squatter
+    assert claims.filter(status=ClaimStatus.PENDING).count() == 1

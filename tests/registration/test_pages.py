@@ -84,7 +84,10 @@ def test_signup_refuses_a_registered_uscc_and_points_to_invitations(client, ente
     _english(client)
     response = client.post("/registration/signup/", {**SIGNUP, "uscc": enterprise.code})
     assert response.status_code == 200
-    assert "invite" in response.context["form"].errors["uscc"][0]
+    assert response.context["form"].errors["uscc"] == [
+        "This credit code already has an account. If it is yours, ask its administrator for an invitation "
+        "or contact the commerce bureau."
+    ]
     assert not get_user_model().objects.filter(username="newcomer").exists()
 
 

@@ -110,13 +110,16 @@ def test_e5_uscc_already_active_elsewhere(enterprise_admin, reviewer):
     assert active.filing_no not in info.value.messages[0]  # nothing of the other organisation's filing
 
 
-def test_uscc_of_another_organisation_is_refused_with_invitation_advice(enterprise_admin, other_admin):
+def test_uscc_of_another_organisation_is_refused_without_saying_it_is_registered(
+    enterprise_admin, other_admin
+):
     filing = builders.draft(other_admin)
     services.filing_update_draft(
         filing=filing, by=other_admin, data={"uscc": enterprise_admin.organisation.code}
     )
     errors = _submit_errors(filing, other_admin)
-    assert errors["uscc"] == {"uscc_other_organisation"}
+    # The same answer as for a code nobody holds (ADR 0017): the filing's code must be its own.
+    assert errors["uscc"] == {"uscc_not_own"}
 
 
 def test_e5_database_refuses_a_second_active_version(enterprise_admin, reviewer):

@@ -1,7 +1,7 @@
 """Real processes for end-to-end tests: govmock, a Celery worker and (optionally) beat.
 
 They run against the same test database (PostgreSQL in CI; the SQLite test file on a laptop) and the same
-broker (Redis in CI; the file-system broker otherwise) as the test process, which serves the portal with
+broker (Redis in CI; the SQLite broker file otherwise) as the test process, which serves the portal with
 pytest-django's ``live_server``. Nothing is mocked: messages go over HTTP to govmock, receipts come back
 to the live server's callback endpoint.
 """

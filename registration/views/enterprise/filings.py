@@ -9,7 +9,7 @@ from django.views import View
 
 from portal.choices import Role
 from portal.permissions import RoleRequiredMixin
-from registration import policies, presenters, services
+from registration import legacy, policies, presenters, services
 from registration.choices import EDITABLE, FilingStatus, TaskStatus
 from registration.forms import TypeForm
 from registration.models import EntityFiling
@@ -30,7 +30,16 @@ class FilingListView(RoleRequiredMixin, View):
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         for filing in page:
             filing.tone = presenters.status_tone(presenters.shown_status(filing, request.user))
-        return render(request, "registration/filing_list.html", {"page_obj": page})
+        code = getattr(request.user.organisation, "code", "")
+        return render(
+            request,
+            "registration/filing_list.html",
+            {
+                "page_obj": page,
+                "legacy_org_code": legacy.printed(code) if legacy.is_legacy_code(code) else "",
+                "is_admin": request.user.has_role(Role.ENTERPRISE_ADMIN),
+            },
+        )
 
 
 class FilingCreateView(RoleRequiredMixin, View):

@@ -16,6 +16,7 @@ from registration.forms import (
     ReasonForm,
     ReturnForm,
 )
+from registration.services import claims
 from registration.transitions import TRANSITIONS
 from registration.views._helpers import run, visible_filing
 from registration.views.reviewer.queue import BUREAU_ROLES
@@ -58,6 +59,8 @@ class ReviewView(RoleRequiredMixin, View):
             is_assignee=filing.assigned_to_id == user.pk,
             may_decide=filing.assigned_to_id in (None, user.pk) or policies.can_supervise(user),
             id_revealed=reveal_id,
+            account_verified=claims.is_verified(filing.owner),
+            may_resolve_claims=policies.can_resolve_claims(user),
         )
         return render(request, "registration/review.html", context)
 

@@ -1,0 +1,626 @@
+"""Who holds an enterprise's account (ADR 0017): sign-up claims, the takeover of an unverified account after
+the waiting period, the commerce bureau's reassignment and dismissal, and verification on approval.
+
+Lock order, everywhere: the organisation's ``OrganisationVerification`` row, then its claims, then its
+filings (``_common.lock``). Sign-up, takeover, reassignment, a new draft and an approval therefore serialise
+on the one organisation without deadlocking each other.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models.functions import Length, Substr
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal import identifiers
+from portal.choices import AuditVerb, OrganisationKind, Role
+from portal.models import Invitation, Organisation, User
+from portal.services.audit import audit
+from portal.services.notifications import notify, users_with_role
+from portal.statemachine import TransitionNotAllowed
+from registration import clock, legacy
+from registration.choices import IN_FLIGHT, FilingStatus
+from registration.models import (
+    ClaimOrigin,
+    ClaimStatus,
+    EntityFiling,
+    OrganisationClaim,
+    OrganisationVerification,
+    VerificationStatus,
+)
+from registration.policies import ensure_claims_officer
+from registration.services._common import bilingual, lock, move, save_status, tell_bureau
+
+# A filing in these statuses shows the holder is pursuing its filing with the bureau: no takeover.
+WITH_BUREAU_OR_DECIDED = frozenset(
+    {
+        FilingStatus.SUBMITTED,
+        FilingStatus.UNDER_REVIEW,
+        FilingStatus.REJECT_PENDING,
+        FilingStatus.APPROVED,
+        FilingStatus.ACTIVE,
+        FilingStatus.SUSPENDED,
+    }
+)
+# Qualifications were (or are being) registered for the holder: the bureau revokes first, then reassigns.
+REVOKE_FIRST = frozenset({FilingStatus.APPROVED, FilingStatus.ACTIVE, FilingStatus.SUSPENDED})
+INVITATION_DAYS = 7
+
+
+class Refused(Exception):
+    """The code already has an account that cannot be claimed now (the caller records the attempt)."""
+
+    def __init__(self, organisation):
+        super().__init__(organisation.pk)
+        self.organisation = organisation
+
+
+def claim_after_days() -> int:
+    return settings.REGISTRATION_CLAIM_AFTER_DAYS
+
+
+# --- reading ----------------------------------------------------------------------------------------------
+def organisation_for_code(code: str) -> Organisation | None:
+    """The organisation of this enterprise identity: the same code, else the same subject (a legacy
+    organisation code and the credit code that embeds it at characters 9–17 are one enterprise)."""
+    code = identifiers.normalise(code)
+    if not code:
+        return None
+    exact = Organisation.objects.filter(code=code).first()
+    if exact is not None:
+        return exact
+    subject = legacy.subject_of(code)
+    if not subject:
+        return None
+    enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+    if len(code) == legacy.USCC_LENGTH:
+        return enterprises.filter(code=subject).first()
+    return (
+        enterprises.annotate(_length=Length("code"), _subject=Substr("code", 9, legacy.ORG_CODE_LENGTH))
+        .filter(_length=legacy.USCC_LENGTH, _subject=subject)
+        .order_by("pk")
+        .first()
+    )
+
+
+def holder_of(organisation) -> OrganisationClaim | None:
+    return OrganisationClaim.objects.filter(organisation=organisation, status=ClaimStatus.HOLDER).first()
+
+
+def verification_of(organisation) -> OrganisationVerification | None:
+    return OrganisationVerification.objects.filter(organisation=organisation).first()
+
+
+def is_verified(organisation) -> bool:
+    """Organisations not created by sign-up (seeded, made by an administrator) count as verified."""
+    verification = verification_of(organisation)
+    return verification is None or verification.is_verified
+
+
+def lock_verification(organisation_id) -> OrganisationVerification | None:
+    """Lock the organisation's verification row (the first lock of every account-level change)."""
+    return (
+        OrganisationVerification.objects.select_for_update().filter(organisation_id=organisation_id).first()
+    )
+
+
+def claimable(organisation, *, now=None) -> bool:
+    """Whether a new sign-up may take the account over (ADR 0017): the organisation was created by sign-up
+    and is not verified; its holder signed up at least ``REGISTRATION_CLAIM_AFTER_DAYS`` ago; none of its
+    filings is with the bureau, approved or in force; and none was submitted within that time."""
+    if not organisation.is_active:
+        return False  # closed by the operator: not for anyone to take
+    verification = verification_of(organisation)
+    if verification is None or verification.is_verified:
+        return False
+    holder = holder_of(organisation)
+    if holder is None or holder.holder_since is None:
+        return False
+    cutoff = (now or timezone.now()) - timedelta(days=claim_after_days())
+    if holder.holder_since > cutoff:
+        return False
+    filings = EntityFiling.objects.filter(owner=organisation)
+    if filings.filter(status__in=list(WITH_BUREAU_OR_DECIDED)).exists():
+        return False
+    return not filings.filter(submitted_at__gt=cutoff).exists()
+
+
+# --- sign-up ------------------------------------------------------------------------------------------------
+def start_holding(organisation, *, details: dict, user, origin: str, now) -> OrganisationClaim:
+    """The claim of the people who now hold the account (sign-up or takeover)."""
+    claim = OrganisationClaim.objects.create(
+        organisation=organisation,
+        status=ClaimStatus.HOLDER,
+        origin=origin,
+        user=user,
+        holder_since=now,
+        last_attempt_at=now,
+        **_particulars(details),
+    )
+    audit(
+        verb=AuditVerb.CREATE,
+        target=claim,
+        actor=user,
+        to_state=ClaimStatus.HOLDER,
+        payload={"organisation": organisation.pk, "code": claim.code, "origin": origin},
+    )
+    return claim
+
+
+def _particulars(details: dict) -> dict:
+    return {
+        "code": details["code"],
+        "name_cn": details.get("name_cn", "")[:100],
+        "name_en": details.get("name_en", "")[:200],
+        "division_code": details.get("division_code", "")[:6],
+        "full_name": details.get("full_name", "")[:100],
+        "username": details.get("username", "")[:150],
+        "email": details.get("email", ""),
+        "phone": details.get("phone", "")[:30],
+        "language": (translation.get_language() or settings.LANGUAGE_CODE)[:10],
+    }
+
+
+def take_over(organisation, *, details: dict, now) -> None:
+    """Retire the unverified holder of ``organisation`` for a new sign-up (the caller has locked the
+    verification row and checked ``claimable``); the caller then creates the new administrator.
+
+    Raises ``Refused`` when one of the holder's filings was submitted meanwhile (the check raced a
+    submission): then nothing changes.
+    """
+    holder = (
+        OrganisationClaim.objects.select_for_update()
+        .filter(organisation=organisation, status=ClaimStatus.HOLDER)
+        .first()
+    )
+    reason = bilingual(
+        gettext_lazy(
+            "Not verified by the commerce bureau and no filing submitted for %(days)d days: taken over by a "
+            "new sign-up for the same code."
+        ),
+        {"days": claim_after_days()},
+    )
+    _retire(
+        organisation,
+        holder,
+        by=None,
+        reason=reason,
+        now=now,
+        only_editable=True,
+        title=gettext_lazy("Your account for %(name)s (%(code)s) was taken over"),
+        body=gettext_lazy(
+            "The account had not been verified by the commerce bureau and no filing had been submitted for "
+            "%(days)d days, so a new sign-up for the same code has taken it over. Your user accounts are "
+            "closed and your drafts withdrawn. If your enterprise is the rightful holder, contact the "
+            "commerce bureau."
+        ),
+        params={"days": claim_after_days()},
+    )
+    _take_particulars(organisation, details)
+    verification = OrganisationVerification.objects.get(organisation=organisation)
+    verification.status = VerificationStatus.UNVERIFIED
+    verification.verified_at = verification.verified_by = verification.verified_filing = None
+    verification.verified_note = ""
+    verification.save()
+
+
+def welcome_taker(organisation, user) -> None:
+    """Tell the new holder what happened, and the bureau's supervisors."""
+    params = {"name": organisation.name_cn, "code": organisation.code, "days": claim_after_days()}
+    notify(
+        recipients=[user],
+        verb="registration.account_taken_over",
+        title=gettext_lazy("You now hold the account of %(name)s (%(code)s)"),
+        body=gettext_lazy(
+            "Another sign-up held this code without verification and without submitting a filing for "
+            "%(days)d days; its users were closed and told. Your account stays unverified until the "
+            "commerce bureau approves your first filing."
+        ),
+        params=params,
+        url=reverse("registration:filings"),
+    )
+    notify(
+        recipients=list(users_with_role(Role.COMMERCE_SUPERVISOR)),
+        verb="registration.account_taken_over",
+        title=gettext_lazy("The unverified account of %(code)s was taken over by a new sign-up"),
+        body=gettext_lazy("It had been unverified with no filing submitted for %(days)d days."),
+        params=params,
+        url=reverse("registration:claim", args=[organisation.pk]),
+    )
+
+
+def record_refusal(organisation, details: dict) -> OrganisationClaim:
+    """Keep a refused sign-up for the bureau (one PENDING claim per organisation and email address) and tell
+    the supervisors about a new one. The holder is not told: a squatter would learn that the enterprise is
+    looking for its account."""
+    now = timezone.now()
+    with transaction.atomic():
+        claim = (
+            OrganisationClaim.objects.select_for_update()
+            .filter(organisation=organisation, status=ClaimStatus.PENDING, email__iexact=details["email"])
+            .first()
+        )
+        if claim is not None:
+            for name, value in _particulars(details).items():
+                setattr(claim, name, value)
+            claim.attempts += 1
+            claim.last_attempt_at = now
+            claim.save()
+            audit(verb=AuditVerb.UPDATE, target=claim, payload={"attempts": claim.attempts})
+            return claim
+        claim = OrganisationClaim.objects.create(
+            organisation=organisation,
+            status=ClaimStatus.PENDING,
+            origin=ClaimOrigin.REFUSED,
+            last_attempt_at=now,
+            **_particulars(details),
+        )
+        audit(
+            verb=AuditVerb.CREATE,
+            target=claim,
+            to_state=ClaimStatus.PENDING,
+            payload={"organisation": organisation.pk, "code": claim.code, "refused": True},
+        )
+        notify(
+            recipients=list(users_with_role(Role.COMMERCE_SUPERVISOR)),
+            verb="registration.signup_refused",
+            title=gettext_lazy("A sign-up for %(code)s was refused: the code already has an account"),
+            body=gettext_lazy(
+                "%(person)s (%(email)s) signed up for %(name)s. Check who acts for the enterprise and "
+                "reassign the account or dismiss the request."
+            ),
+            params={
+                "code": claim.code,
+                "person": claim.full_name,
+                "email": claim.email,
+                "name": claim.name_cn,
+            },
+            url=reverse("registration:claim", args=[organisation.pk]),
+        )
+    return claim
+
+
+# --- the commerce bureau --------------------------------------------------------------------------------
+def _lock_pending(claim, by, verb) -> tuple[OrganisationClaim, OrganisationVerification]:
+    ensure_claims_officer(by)
+    verification, _created = OrganisationVerification.objects.get_or_create(
+        organisation_id=claim.organisation_id,
+        defaults={"status": VerificationStatus.VERIFIED, "verified_note": "existing organisation"},
+    )
+    verification = OrganisationVerification.objects.select_for_update().get(pk=verification.pk)
+    claim = OrganisationClaim.objects.select_for_update().select_related("organisation").get(pk=claim.pk)
+    if claim.status != ClaimStatus.PENDING:
+        raise TransitionNotAllowed(
+            current=str(claim.get_status_display()), verb=str(verb), label=str(gettext_lazy("sign-up"))
+        )
+    return claim, verification
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    return reason[:2000]
+
+
+@transaction.atomic
+def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
+    """Give the organisation to the claimant of a refused sign-up (a supervisor, after checking who acts for
+    the enterprise). The holder's claim is retired, its users closed, its open filings withdrawn; the
+    claimant is invited by email as the organisation's administrator; the account counts as verified."""
+    reason = _reason(reason)
+    claim, verification = _lock_pending(claim, by, gettext_lazy("reassign"))
+    organisation = claim.organisation
+    in_force = list(
+        EntityFiling.objects.filter(owner=organisation, status__in=list(REVOKE_FIRST)).values_list(
+            "filing_no", flat=True
+        )
+    )
+    if in_force:
+        raise ValidationError(
+            _(
+                "The organisation has a filing approved or in force (%(nos)s): its qualifications are "
+                "registered for the present holder. Revoke it first, then reassign the account."
+            )
+            % {"nos": ", ".join(in_force)},
+            code="revoke_first",
+        )
+    now = timezone.now()
+    holder = (
+        OrganisationClaim.objects.select_for_update()
+        .filter(organisation=organisation, status=ClaimStatus.HOLDER)
+        .first()
+    )
+    retired = _retire(
+        organisation,
+        holder,
+        by=by,
+        reason=reason,
+        now=now,
+        only_editable=False,
+        title=gettext_lazy("Your account for %(name)s (%(code)s) was reassigned by the commerce bureau"),
+        body=gettext_lazy(
+            "Reason: %(reason)s. Your user accounts are closed and your open filings withdrawn. If you "
+            "disagree, contact the commerce bureau."
+        ),
+        params={"reason": reason},
+    )
+    _take_particulars(organisation, _claim_details(claim))
+    raw, hashed = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=claim.email,
+        full_name=claim.full_name,
+        role=Role.ENTERPRISE_ADMIN,
+        token_hash=hashed,
+        invited_by=by,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    claim.status, claim.holder_since = ClaimStatus.HOLDER, now
+    claim.decided_at, claim.decided_by, claim.decision_reason = now, by, reason
+    claim.invitation = invitation
+    claim.save()
+    before = verification.status
+    verification.status, verification.verified_at, verification.verified_by = (
+        VerificationStatus.VERIFIED,
+        now,
+        by,
+    )
+    verification.verified_filing, verification.verified_note = None, reason
+    verification.save()
+    audit(
+        verb=AuditVerb.TRANSITION,
+        target=claim,
+        actor=by,
+        from_state=ClaimStatus.PENDING,
+        to_state=ClaimStatus.HOLDER,
+        reason=reason,
+        payload={
+            "action": "reassign",
+            "organisation": organisation.pk,
+            "retired": getattr(retired, "pk", None),
+        },
+    )
+    audit(
+        verb=AuditVerb.INVITE,
+        target=organisation,
+        actor=by,
+        payload={"email": claim.email, "role": Role.ENTERPRISE_ADMIN, "claim": claim.pk},
+    )
+    audit(
+        verb=AuditVerb.TRANSITION,
+        target=verification,
+        actor=by,
+        from_state=before,
+        to_state=VerificationStatus.VERIFIED,
+        reason=reason,
+        payload={"action": "verify", "how": "reassign"},
+    )
+    _mail_claimant(
+        claim,
+        subject=gettext_lazy("The commerce bureau assigned you the account of %(name)s"),
+        body=gettext_lazy(
+            "The commerce bureau has checked your sign-up for %(code)s and assigned you the account of "
+            "%(name)s on the Zhejiang cross-border e-commerce portal. Open this link within %(days)d days to "
+            "choose your username and password: %(link)s"
+        ),
+        params={
+            "code": claim.code,
+            "name": organisation.name_cn,
+            "days": INVITATION_DAYS,
+            "link": settings.SITE_URL + reverse("portal:invitation-accept", args=[raw]),
+        },
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_dismiss(*, claim, by, reason: str) -> OrganisationClaim:
+    """Refuse a disputed sign-up: the account stays with its holder; the claimant is told by email."""
+    reason = _reason(reason)
+    claim, _verification = _lock_pending(claim, by, gettext_lazy("dismiss"))
+    now = timezone.now()
+    claim.status = ClaimStatus.DISMISSED
+    claim.decided_at, claim.decided_by, claim.decision_reason = now, by, reason
+    claim.save()
+    audit(
+        verb=AuditVerb.TRANSITION,
+        target=claim,
+        actor=by,
+        from_state=ClaimStatus.PENDING,
+        to_state=ClaimStatus.DISMISSED,
+        reason=reason,
+        payload={"action": "dismiss", "organisation": claim.organisation_id},
+    )
+    _mail_claimant(
+        claim,
+        subject=gettext_lazy("Your sign-up for %(code)s"),
+        body=gettext_lazy(
+            "The commerce bureau has reviewed your sign-up for %(code)s and the account stays with its "
+            "present holder. Reason: %(reason)s. If you have questions, contact the commerce bureau."
+        ),
+        params={"code": claim.code, "reason": reason},
+    )
+    return claim
+
+
+def mark_verified(filing, *, by) -> None:
+    """The first approved filing verifies the organisation (call with its verification row locked)."""
+    verification = lock_verification(filing.owner_id)
+    if verification is None or verification.is_verified:
+        return
+    verification.status = VerificationStatus.VERIFIED
+    verification.verified_at, verification.verified_by, verification.verified_filing = (
+        timezone.now(),
+        by,
+        filing,
+    )
+    verification.verified_note = filing.filing_no
+    verification.save()
+    audit(
+        verb=AuditVerb.TRANSITION,
+        target=verification,
+        actor=by,
+        from_state=VerificationStatus.UNVERIFIED,
+        to_state=VerificationStatus.VERIFIED,
+        reason=filing.filing_no,
+        payload={"action": "verify", "how": "filing_approved", "filing": filing.pk},
+    )
+
+
+def current_claim_for_new_filing(owner, by) -> OrganisationClaim | None:
+    """Lock the account and return the holder's claim a new filing belongs to; refuse someone whose account
+    was closed meanwhile (a takeover or reassignment committed while their page was open)."""
+    if (
+        lock_verification(owner.pk) is None
+        and not OrganisationClaim.objects.filter(organisation=owner).exists()
+    ):
+        return None
+    if not User.objects.filter(pk=by.pk, is_active=True, organisation_id=owner.pk).exists():
+        raise ValidationError(_("Your account is no longer active for this organisation."), code="retired")
+    return holder_of(owner)
+
+
+# --- shared steps ---------------------------------------------------------------------------------------
+def _retire(
+    organisation, holder, *, by, reason: str, now, only_editable: bool, title, body, params: dict
+) -> OrganisationClaim:
+    """Retire the holder's claim (one is recorded for an organisation that predates claims): its filings
+    stay on record under it, open ones are withdrawn, its users are told (inbox and email, sent after commit
+    although they are closed by then: it is how they learn of it), closed and taken out of the organisation,
+    and invitations not yet accepted are withdrawn."""
+    if holder is None:
+        holder = OrganisationClaim.objects.create(
+            organisation=organisation,
+            code=organisation.code,
+            status=ClaimStatus.HOLDER,
+            origin=ClaimOrigin.EXISTING,
+            name_cn=organisation.name_cn,
+            name_en=organisation.name_en,
+            division_code=organisation.division_code,
+            holder_since=organisation.created_at,
+        )
+    EntityFiling.objects.filter(owner=organisation, claim__isnull=True).update(claim=holder)
+    for filing in EntityFiling.objects.filter(owner=organisation, status__in=list(IN_FLIGHT)).order_by("pk"):
+        filing = lock(filing)
+        if filing.status not in IN_FLIGHT:
+            continue
+        if only_editable and filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
+            raise Refused(organisation)  # submitted while the takeover was being decided
+        move(filing, verb="discard", by=by, reason=reason)
+        clock.clock_pause(filing, now=now)
+        save_status(filing, "clock_banked_days", "clock_running_since", "clock_due_on")
+        if filing.first_submitted_at and filing.assigned_to_id:
+            tell_bureau(
+                filing,
+                verb="discarded",
+                title=gettext_lazy("Filing %(no)s was withdrawn: its organisation's account changed hands"),
+            )
+    users = list(User.objects.filter(organisation=organisation).order_by("pk"))
+    holder.retired_users = [u.username for u in users if u.is_active]
+    notify(
+        recipients=[u for u in users if u.is_active],
+        verb="registration.account_retired",
+        title=title,
+        body=body,
+        params={"name": organisation.name_cn, "code": organisation.code, **params},
+        url="",
+    )
+    for user in users:
+        was_active = user.is_active
+        audit(
+            verb=AuditVerb.DEACTIVATE,
+            target=user,
+            actor=by,
+            from_state=str(was_active),
+            to_state="False",
+            reason=reason,
+            payload={"claim": holder.pk, "left_organisation": organisation.pk},
+        )
+        user.is_active, user.organisation = False, None
+        user.save(update_fields=["is_active", "organisation"])
+    Invitation.objects.filter(organisation=organisation, accepted_at=None, revoked_at=None).update(
+        revoked_at=now
+    )
+    holder.status, holder.retired_at, holder.retired_by, holder.retired_reason = (
+        ClaimStatus.RETIRED,
+        now,
+        by,
+        reason,
+    )
+    holder.save()
+    audit(
+        verb=AuditVerb.TRANSITION,
+        target=holder,
+        actor=by,
+        from_state=ClaimStatus.HOLDER,
+        to_state=ClaimStatus.RETIRED,
+        reason=reason,
+        payload={"organisation": organisation.pk, "users": holder.retired_users},
+    )
+    return holder
+
+
+def _claim_details(claim) -> dict:
+    return {
+        "code": claim.code,
+        "name_cn": claim.name_cn,
+        "name_en": claim.name_en,
+        "division_code": claim.division_code,
+    }
+
+
+def _take_particulars(organisation, details: dict) -> None:
+    """The new holder's particulars of the enterprise; a legacy organisation code becomes the credit code
+    when the new holder signed up with the credit code that embeds it."""
+    before = {
+        "code": organisation.code,
+        "name_cn": organisation.name_cn,
+        "division_code": organisation.division_code,
+    }
+    code = details.get("code", "")
+    if (
+        legacy.is_legacy_code(organisation.code)
+        and len(code) == legacy.USCC_LENGTH
+        and not Organisation.objects.filter(code=code).exclude(pk=organisation.pk).exists()
+    ):
+        organisation.code = code
+    organisation.name_cn = details.get("name_cn") or organisation.name_cn
+    organisation.name_en = details.get("name_en", "")
+    organisation.division_code = details.get("division_code") or organisation.division_code
+    organisation.save()
+    after = {
+        "code": organisation.code,
+        "name_cn": organisation.name_cn,
+        "division_code": organisation.division_code,
+    }
+    if before != after:
+        audit(verb=AuditVerb.UPDATE, target=organisation, payload={"before": before, "after": after})
+
+
+def _mail_claimant(claim, *, subject, body, params: dict) -> None:
+    """Email to someone who signed up but holds no account (so has no inbox), in the language they used."""
+    if not claim.email:
+        return
+    with translation.override(claim.language or None):
+        text_subject, text_body = str(subject) % params, str(body) % params
+    email = claim.email
+    transaction.on_commit(lambda: send_mail(text_subject, text_body, None, [email], fail_silently=True))
+
+
+def pending_counts() -> dict[int, int]:
+    """Pending sign-ups per organisation (the supervisors' list)."""
+    from django.db.models import Count
+
+    return dict(
+        OrganisationClaim.objects.filter(status=ClaimStatus.PENDING)
+        .values_list("organisation")
+        .annotate(n=Count("id"))
+        .values_list("organisation", "n")
+    )

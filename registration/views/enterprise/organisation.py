@@ -1,0 +1,44 @@
+"""A legacy organisation records the credit code it received after the reform (ADR 0018)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from portal.choices import Role
+from portal.permissions import RoleRequiredMixin
+from registration import legacy, services
+from registration.forms import CreditCodeForm
+from registration.views._helpers import run
+
+
+class CreditCodeView(RoleRequiredMixin, View):
+    required_roles = (Role.ENTERPRISE_ADMIN,)
+
+    def _page(self, request, form):
+        organisation = request.user.organisation
+        return render(
+            request,
+            "registration/credit_code.html",
+            {"form": form, "organisation": organisation, "org_code": legacy.printed(organisation.code)},
+        )
+
+    def get(self, request):
+        if not legacy.is_legacy_code(getattr(request.user.organisation, "code", "")):
+            messages.info(request, _("Your organisation is already registered with its credit code."))
+            return redirect("registration:filings")
+        return self._page(request, CreditCodeForm())
+
+    def post(self, request):
+        form = CreditCodeForm(request.POST)
+        if form.is_valid() and run(
+            request,
+            services.credit_code_record,
+            form=form,
+            organisation=request.user.organisation,
+            by=request.user,
+            uscc=form.cleaned_data["uscc"],
+            success=_("Credit code recorded."),
+        ):
+            return redirect("registration:filings")
+        return self._page(request, form)
