@@ -110,11 +110,38 @@ class Processes:
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
+def bench_secrets() -> dict:
+    """Production-mode secrets for the bench's own database, kept under var/bench/ between runs (the signing
+    keys in that database are encrypted with the field key)."""
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    path = ROOT / "var" / "bench" / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "EXCHANGE_CALLBACK_SECRET": secrets.token_hex(32),
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
 def configure(args, ports) -> dict:
+    # Production mode (DEBUG off), as deployed: DEBUG would wrap every cursor and keep every query.
+    secrets = bench_secrets()
     env = {
         **os.environ,
+        **secrets,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "DEBUG": "true",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback, as behind the TLS-terminating proxy
+        "GOVMOCK_CALLBACK_SECRET": secrets["EXCHANGE_CALLBACK_SECRET"],
         "LOG_LEVEL": "WARNING",
         "PORTAL_VAR_DIR": str(ROOT / "var" / "bench"),
         "DATABASE_URL": args.database_url,
@@ -272,6 +299,7 @@ def reset_data():
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE exchange_receipt, exchange_message, exchange_envelope, exchange_callbacknonce, "
+            "exchange_signingkey, "
             "exchange_receiptcursor, exchange_departmentstate, portal_auditevent, portal_notification "
             "RESTART IDENTITY CASCADE"
         )

@@ -363,6 +363,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Exchange (messages to government departments) --------------------------------------------------
 GOVMOCK_URL = env_str("GOVMOCK_URL", "http://127.0.0.1:8001").rstrip("/")
+# Outbound proxy to the departments, if the exchange network needs one. The HTTP client ignores the process
+# environment (HTTP_PROXY, .netrc): only this setting applies, and no per-request lookups are made.
+EXCHANGE_PROXY_URL = env_str("EXCHANGE_PROXY_URL", "")
 EXCHANGE_CALLBACK_SECRET = env_str(
     "EXCHANGE_CALLBACK_SECRET", "" if PRODUCTION else "dev-only-callback-secret"
 )
