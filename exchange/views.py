@@ -21,6 +21,7 @@ from exchange.choices import Department, MessageStatus
 from exchange.models import Message, Receipt
 from exchange.signing import ca_certificate_pem
 from portal.choices import OFFICER_ROLE_OF_DEPARTMENT, Role
+from portal.context import acting
 from portal.permissions import RoleRequiredMixin
 from portal.statemachine import TransitionNotAllowed
 
@@ -52,7 +53,14 @@ def receipts_callback(request):
     except (ValueError, KeyError, TypeError, RecursionError):
         log.warning("receipt callback with an unreadable body refused")
         return JsonResponse({"code": "malformed", "message": 'expected {"receipts": [...]}'}, status=400)
-    counts = services.receipts_ingest(items, via="callback")
+    # The department acts here, not a signed-in user: audit events name the callback, not "anonymous".
+    with acting(
+        None,
+        request_id=getattr(request, "request_id", ""),
+        ip=request.META.get("REMOTE_ADDR", ""),
+        via="callback",
+    ):
+        counts = services.receipts_ingest(items, via="callback")
     return JsonResponse({"accepted": counts["accepted"], "duplicates": counts["duplicates"]})
 
 

@@ -1,10 +1,28 @@
 """Builds an object's timeline: its audit events plus whatever registered sources add (messages, receipts)."""
 
+from django.utils.translation import gettext as _
+
 from portal.choices import AuditVerb
 from portal.models import AuditEvent
 from portal.ui import TimelineEntry, timeline_sources
 
 _TONE = {AuditVerb.TRANSITION: "info", AuditVerb.DELETE: "warning", AuditVerb.LOGIN_FAILED: "warning"}
+
+
+def actor_display(event) -> str:
+    """Who acted, for people: the user's name, or what a system label (see portal.services.audit) means."""
+    if event.actor is not None:
+        return event.actor.display_name
+    label = event.actor_label or ""
+    if label == "system:callback":
+        return _("System (receipt from the department)")
+    if label in ("system:poll", "system:worker"):
+        return _("System (background processing)")
+    if label.startswith("system"):
+        return _("System")
+    if label == "anonymous":
+        return _("Not signed in")
+    return label
 
 
 def _status_labels(obj) -> dict[str, str]:
@@ -39,7 +57,7 @@ def audit_entries(obj, user) -> list[TimelineEntry]:
                 kind="audit",
                 title=str(verbs.get(event.verb, event.verb)),
                 detail=event.reason,
-                actor=event.actor.display_name if event.actor else event.actor_label,
+                actor=actor_display(event),
                 from_state=labels.get(event.from_state, event.from_state),
                 to_state=labels.get(event.to_state, event.to_state),
                 tone=_TONE.get(event.verb, "info"),

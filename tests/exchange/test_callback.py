@@ -41,6 +41,23 @@ def test_authentic_callback_is_ingested(client, body):
     assert Receipt.objects.count() == 1
 
 
+def test_callback_changes_are_attributed_to_the_department_not_to_anonymous(client, body):
+    from django.utils import translation
+
+    from portal.models import AuditEvent
+    from portal.timeline import actor_display
+
+    assert _post(client, body).status_code == 200
+    events = list(AuditEvent.objects.filter(verb="receipt"))
+    assert events
+    assert {e.actor_label for e in events} == {"system:callback"}
+    assert {e.via for e in events} == {"callback"}
+    with translation.override("en"):
+        assert actor_display(events[0]) == "System (receipt from the department)"
+    with translation.override("zh-hans"):
+        assert actor_display(events[0]) != "System (receipt from the department)"
+
+
 def test_missing_signature_is_refused(client, body):
     response = client.post(URL, data=body, content_type="application/json")
     assert response.status_code == 401
