@@ -5,51 +5,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from portal.identifiers import make_uscc
 from tests import factories
+from tests.support.registration_fixtures import _clear_cache, _private_media, _reference_data  # noqa: F401
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _numbers = itertools.count(70_000_001)
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    """Filings carry scanned attachments; keep them out of the real private media folder."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    from registration.models import FilingAttachment
-
-    storage = FilingAttachment._meta.get_field("file").storage
-    storage.__dict__.pop("base_location", None)
-    storage.__dict__.pop("location", None)
-    yield
-    storage.__dict__.pop("base_location", None)
-    storage.__dict__.pop("location", None)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Return reasons and the holiday calendar, as ``migrate`` leaves them (a transactional test elsewhere
-    in the same run may have flushed them)."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    import importlib
-
-    from django.apps import apps
-
-    from registration.models import HolidayCalendar, ReturnReason
-
-    if not ReturnReason.objects.exists():
-        importlib.import_module("registration.migrations.0002_return_reasons").seed(apps, None)
-    if not HolidayCalendar.objects.exists():
-        importlib.import_module("registration.migrations.0003_holiday_calendar").seed(apps, None)
 
 
 @pytest.fixture
