@@ -14,31 +14,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-SNAPSHOT_FIELDS = (
-    "entity_type",
-    "subtype",
-    "name_cn",
-    "name_en",
-    "uscc",
-    "org_code",
-    "customs_code",
-    "division_code",
-    "division_note",
-    "economic_type",
-    "legal_rep_name",
-    "legal_rep_id_type",
-    "legal_rep_id_no",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "address",
-    "registered_capital_cny",
-    "is_vat_general_taxpayer",
-    "platform_urls",
-    "service_scopes",
-    "payment_licence_no",
-    "optional_qualifications",
-)
+from registration.models.filing import DATA_FIELDS
+
+SNAPSHOT_FIELDS = ("entity_type", "subtype", *DATA_FIELDS)
 
 
 def _plain(value):

@@ -9,12 +9,13 @@ from registration.models.claims import (
     OrganisationVerification,
     VerificationStatus,
 )
-from registration.models.filing import EntityFiling, FilingCounter
+from registration.models.filing import DATA_FIELDS, EntityFiling, FilingCounter
 from registration.models.history import FilingSubmission
 from registration.models.qualification import QualificationTask
 from registration.models.review import FieldComment, ReturnReason
 
 __all__ = [
+    "DATA_FIELDS",
     "ClaimOrigin",
     "ClaimStatus",
     "EntityFiling",

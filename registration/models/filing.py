@@ -34,6 +34,33 @@ def officer_scope(prefix: str, user) -> Q:
     return q
 
 
+# The particulars an applicant gives, in the order of the form: what a draft may edit, what a submission
+# snapshots (with the role), what a reviewer may comment on (with the role, the attachments and "general").
+DATA_FIELDS = (
+    "name_cn",
+    "name_en",
+    "uscc",
+    "org_code",
+    "customs_code",
+    "division_code",
+    "division_note",
+    "economic_type",
+    "legal_rep_name",
+    "legal_rep_id_type",
+    "legal_rep_id_no",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "address",
+    "registered_capital_cny",
+    "is_vat_general_taxpayer",
+    "platform_urls",
+    "service_scopes",
+    "payment_licence_no",
+    "optional_qualifications",
+)
+
+
 # IN_FLIGHT, spelled out for the database constraints (a migration must not depend on a frozenset's order).
 OPEN_STATUSES = ["APPROVED", "DRAFT", "REJECT_PENDING", "RETURNED", "SUBMITTED", "UNDER_REVIEW"]
 

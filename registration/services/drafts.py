@@ -20,7 +20,7 @@ from registration.choices import (
     IdType,
     Subtype,
 )
-from registration.models import EntityFiling, FilingAttachment
+from registration.models import DATA_FIELDS, EntityFiling, FilingAttachment
 from registration.policies import ensure_applicant
 from registration.services import claims
 from registration.services._common import (
@@ -34,29 +34,6 @@ from registration.services._common import (
 )
 from registration.validation.identity import identity_key_for
 
-EDITABLE_FIELDS = (
-    "name_cn",
-    "name_en",
-    "uscc",
-    "org_code",
-    "customs_code",
-    "division_code",
-    "division_note",
-    "economic_type",
-    "legal_rep_name",
-    "legal_rep_id_type",
-    "legal_rep_id_no",
-    "contact_name",
-    "contact_phone",
-    "contact_email",
-    "address",
-    "registered_capital_cny",
-    "is_vat_general_taxpayer",
-    "platform_urls",
-    "service_scopes",
-    "payment_licence_no",
-    "optional_qualifications",
-)
 # A change version keeps the identity and role of the filing it changes: the credit code of an enterprise,
 # and the person (name and ID document) of a natural-person seller, whose identity is that document.
 LOCKED_IN_CHANGE = ("uscc", "org_code")
@@ -75,7 +52,7 @@ def _problems_to_error(problems) -> ValidationError:
 def _clean(data: dict) -> dict:
     cleaned = {}
     for name, value in data.items():
-        if name not in EDITABLE_FIELDS:
+        if name not in DATA_FIELDS:
             continue
         if isinstance(value, str):
             value = value.strip()

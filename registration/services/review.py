@@ -13,7 +13,7 @@ from portal.choices import AuditVerb
 from portal.services.audit import audit
 from registration import clock
 from registration.choices import WITH_BUREAU
-from registration.models import EntityFiling, FieldComment, ReturnReason
+from registration.models import DATA_FIELDS, EntityFiling, FieldComment, ReturnReason
 from registration.policies import REVIEW, ensure_reviewer, ensure_supervisor
 from registration.services import claims, lifecycle, qualifications
 from registration.services._common import (
@@ -25,34 +25,7 @@ from registration.services._common import (
     tell_bureau,
 )
 
-COMMENTABLE_FIELDS = frozenset(
-    {
-        "entity_type",
-        "name_cn",
-        "name_en",
-        "uscc",
-        "org_code",
-        "customs_code",
-        "division_code",
-        "division_note",
-        "economic_type",
-        "legal_rep_name",
-        "legal_rep_id_type",
-        "legal_rep_id_no",
-        "contact_name",
-        "contact_phone",
-        "contact_email",
-        "address",
-        "registered_capital_cny",
-        "is_vat_general_taxpayer",
-        "platform_urls",
-        "service_scopes",
-        "payment_licence_no",
-        "optional_qualifications",
-        "attachments",
-        "general",
-    }
-)
+COMMENTABLE_FIELDS = frozenset({"entity_type", *DATA_FIELDS, "attachments", "general"})
 
 
 def commentable_fields(filing) -> frozenset[str]:

@@ -73,6 +73,29 @@ def test_development_mode_needs_nothing(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def _manage(args: list[str], env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_manage_py_in_a_bare_checkout_runs_in_development_mode(tmp_path):
+    """Neither DEBUG nor DATABASE_URL: a developer's checkout; `makemigrations --check` works as typed."""
+    result = _manage(["makemigrations", "--check", "--dry-run"], {"PORTAL_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_manage_py_with_a_database_url_stays_in_production_mode(tmp_path):
+    result = _manage(
+        ["check"], {"DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"], "PORTAL_VAR_DIR": str(tmp_path)}
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr.strip().splitlines()[-1]
+
+
 @pytest.mark.postgres
 def test_check_deploy_is_clean_in_production_mode():
     env = {k: v for k, v in os.environ.items() if k not in SCRUBBED | {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
