@@ -57,16 +57,20 @@ def _name_of(code: str) -> str:
     return found.name if found else code
 
 
+CITY_PREFIX_LENGTH = 4  # GB/T 2260: province (2) + prefecture-level city (2)
+
+
+def prefectures() -> tuple[Division, ...]:
+    """Zhejiang's prefecture-level cities, in code order."""
+    return tuple(division for _code, division in sorted(table().items()) if division.level == "prefecture")
+
+
 # Prefecture-level cities by their first four digits (the queue's city filter), in the user's language.
-CITIES = {
-    code[:4]: lazy(_name_of, str)(code)
-    for code, division in sorted(table().items())
-    if division.level == "prefecture"
-}
+CITIES = {city.code[:CITY_PREFIX_LENGTH]: lazy(_name_of, str)(city.code) for city in prefectures()}
 
 
 def city_of(division_code: str) -> str:
-    return (division_code or "")[:4]
+    return (division_code or "")[:CITY_PREFIX_LENGTH]
 
 
 def division_label(division_code: str) -> str:

@@ -24,11 +24,9 @@ from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Substr, TruncMonth
 
 from exchange import catalog
-from registration import matrix
+from registration import divisions, matrix
 from registration.choices import FilingStatus, TaskStatus
 from registration.models import EntityFiling, QualificationTask
-
-CITY_PREFIX_LENGTH = 4  # GB/T 2260: province (2) + prefecture (2)
 
 
 def _reached_bureau():
@@ -58,7 +56,7 @@ def active_operators_by_city() -> list[dict]:
     return list(
         _reached_bureau()
         .filter(status=FilingStatus.ACTIVE)
-        .annotate(city=Substr("division_code", 1, CITY_PREFIX_LENGTH))
+        .annotate(city=Substr("division_code", 1, divisions.CITY_PREFIX_LENGTH))
         .values("city")
         .annotate(count=Count("id"))
         .order_by("city")

@@ -11,8 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from exchange.choices import Department
+from registration import divisions
 from registration.choices import SUBTYPES_OF, EntityType, Subtype
-from trade_statistics import cities
 from trade_statistics.selectors import Dashboard
 from trade_statistics.targets import PLAN_2014, PlanTarget
 
@@ -131,9 +131,9 @@ def operators_by_subtype(dash: Dashboard) -> Table:
 
 def operators_by_city(dash: Dashboard) -> Table:
     counts = {row["city"]: row["count"] for row in dash.operators_by_city}
-    known = cities.prefectures()
-    rows = [[city.name, city.code, counts.get(city.prefix, 0)] for city in known]
-    prefixes = {city.prefix for city in known}
+    known = divisions.prefectures()
+    rows = [[city.name, city.code, counts.get(divisions.city_of(city.code), 0)] for city in known]
+    prefixes = {divisions.city_of(city.code) for city in known}
     for prefix, n in sorted(counts.items()):
         if prefix not in prefixes:
             label = _("No division code") if not prefix else _("Not in the division table")

@@ -204,10 +204,19 @@ def take_over(organisation, *, details: dict, now) -> None:
     )
     _take_particulars(organisation, details)
     verification = OrganisationVerification.objects.get(organisation=organisation)
+    previous = verification.status
     verification.status = VerificationStatus.UNVERIFIED
     verification.verified_at = verification.verified_by = verification.verified_filing = None
     verification.verified_note = ""
     verification.save()
+    audit(
+        verb=AuditVerb.TRANSITION,
+        target=verification,
+        from_state=previous,
+        to_state=VerificationStatus.UNVERIFIED,
+        reason="taken over by a new sign-up after the waiting period",
+        payload={"how": "take_over"},
+    )
 
 
 def welcome_taker(organisation, user) -> None:
@@ -351,7 +360,7 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
         ),
         params={"reason": reason},
     )
-    _take_particulars(organisation, _claim_details(claim))
+    _take_particulars(organisation, _claim_details(claim), by=by)
     raw, hashed = Invitation.new_token()
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -533,16 +542,24 @@ def _retire(
         url="",
     )
     for user in users:
-        was_active = user.is_active
-        audit(
-            verb=AuditVerb.DEACTIVATE,
-            target=user,
-            actor=by,
-            from_state=str(was_active),
-            to_state="False",
-            reason=reason,
-            payload={"claim": holder.pk, "left_organisation": organisation.pk},
-        )
+        if user.is_active:
+            audit(
+                verb=AuditVerb.DEACTIVATE,
+                target=user,
+                actor=by,
+                from_state="True",
+                to_state="False",
+                reason=reason,
+                payload={"claim": holder.pk, "left_organisation": organisation.pk},
+            )
+        else:  # already closed: it only leaves the organisation
+            audit(
+                verb=AuditVerb.UPDATE,
+                target=user,
+                actor=by,
+                reason=reason,
+                payload={"claim": holder.pk, "left_organisation": organisation.pk},
+            )
         user.is_active, user.organisation = False, None
         user.save(update_fields=["is_active", "organisation"])
     Invitation.objects.filter(organisation=organisation, accepted_at=None, revoked_at=None).update(
@@ -576,14 +593,13 @@ def _claim_details(claim) -> dict:
     }
 
 
-def _take_particulars(organisation, details: dict) -> None:
+PARTICULARS = ("code", "name_cn", "name_en", "division_code")
+
+
+def _take_particulars(organisation, details: dict, *, by=None) -> None:
     """The new holder's particulars of the enterprise; a legacy organisation code becomes the credit code
     when the new holder signed up with the credit code that embeds it."""
-    before = {
-        "code": organisation.code,
-        "name_cn": organisation.name_cn,
-        "division_code": organisation.division_code,
-    }
+    before = {name: getattr(organisation, name) for name in PARTICULARS}
     code = details.get("code", "")
     if (
         legacy.is_legacy_code(organisation.code)
@@ -595,13 +611,10 @@ def _take_particulars(organisation, details: dict) -> None:
     organisation.name_en = details.get("name_en", "")
     organisation.division_code = details.get("division_code") or organisation.division_code
     organisation.save()
-    after = {
-        "code": organisation.code,
-        "name_cn": organisation.name_cn,
-        "division_code": organisation.division_code,
-    }
+    after = {name: getattr(organisation, name) for name in PARTICULARS}
     if before != after:
-        audit(verb=AuditVerb.UPDATE, target=organisation, payload={"before": before, "after": after})
+        payload = {"before": before, "after": after}
+        audit(verb=AuditVerb.UPDATE, target=organisation, actor=by, payload=payload)
 
 
 def _mail_claimant(claim, *, subject, body, params: dict) -> None:

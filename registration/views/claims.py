@@ -6,7 +6,7 @@ pages; reviewers, other officers and enterprise users get 403.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -46,12 +46,11 @@ class ClaimsView(_ClaimsMixin, View):
         )
         qs = qs.filter(pending__gt=0) if show == "pending" else qs.filter(claims_total__gt=1)
         if query:
-            qs = qs.filter(
-                Q(code__icontains=query)
-                | Q(name_cn__icontains=query)
-                | Q(registration_claims__code__icontains=query)
-                | Q(registration_claims__name_cn__icontains=query)
-            ).distinct()
+            # A subquery, not a join: a join on the claims would multiply the counts annotated above.
+            matching_claims = OrganisationClaim.objects.filter(
+                Q(code__icontains=query) | Q(name_cn__icontains=query), organisation=OuterRef("pk")
+            )
+            qs = qs.filter(Q(code__icontains=query) | Q(name_cn__icontains=query) | Exists(matching_claims))
         page = Paginator(qs.select_related("registration_verification").order_by("-last_claim"), 25).get_page(
             request.GET.get("page")
         )

@@ -594,3 +594,34 @@ def test_the_refusal_reads_in_chinese_by_default(client, enterprise):
     assert response.context["form"].errors["uscc"] == [
         "该统一社会信用代码已有账户。如系贵单位代码，请联系该账户管理员邀请您加入，或与商务主管部门联系。"
     ]
+
+
+# --- review follow-ups: counts under search, audits of the account's particulars and verification ---------
+def test_searching_the_claims_list_does_not_multiply_its_counts(client, supervisor):
+    org, _squatter, _pending = _dispute()
+    with pytest.raises(ValidationError):
+        _signup("another", name_cn="义乌市另一家电子商务有限公司")
+    client.force_login(supervisor)
+    for query in ({}, {"q": org.code}, {"q": "真实"}):
+        [row] = client.get("/registration/claims/", query).context["page_obj"]
+        assert (row.pending, row.claims_total) == (2, 3), query
+
+
+def test_reassignment_audits_the_new_particulars_with_the_supervisor_as_actor(supervisor):
+    org, _squatter, pending = _dispute()
+    claims.claim_reassign(claim=pending, by=supervisor, reason="核对营业执照原件，申请人为真实企业")
+    updates = AuditEvent.objects.filter(target_id=str(org.pk), verb="update", payload__after__isnull=False)
+    event = updates.get()
+    assert event.actor == supervisor
+    assert event.payload["after"]["name_cn"] == "义乌市真实电子商务有限公司"
+    assert set(event.payload["before"]) == {"code", "name_cn", "name_en", "division_code"}
+
+
+def test_a_takeover_audits_the_account_back_to_unverified():
+    org, _squatter = _signup("squatter")
+    _age(org, 15)
+    _signup("rightful", name_cn="义乌市真实电子商务有限公司")
+    verification = OrganisationVerification.objects.get(organisation=org)
+    assert AuditEvent.objects.filter(
+        target_id=str(verification.pk), verb="transition", to_state=VerificationStatus.UNVERIFIED
+    ).exists()

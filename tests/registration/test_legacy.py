@@ -365,6 +365,8 @@ def test_recording_the_credit_code_checks_it(legacy_admin, enterprise_admin):
 def test_a_credit_code_organisation_has_nothing_to_record(client, enterprise_admin):
     client.force_login(enterprise_admin)
     assert client.get("/registration/organisation/credit-code/").status_code == 302
+    posted = client.post("/registration/organisation/credit-code/", {"uscc": CREDIT_CODE})
+    assert posted.status_code == 302 and posted["Location"] == "/registration/filings/"
     with pytest.raises(ValidationError):
         services.credit_code_record(
             organisation=enterprise_admin.organisation, by=enterprise_admin, uscc=CREDIT_CODE

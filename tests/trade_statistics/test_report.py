@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone, translation
 
 from registration import divisions
-from trade_statistics import cities, periods, report
+from trade_statistics import periods, report
 from trade_statistics.selectors import Dashboard
 from trade_statistics.targets import PLAN_2014
 
@@ -154,21 +154,12 @@ def test_the_plans_target_is_usd_50_billion_a_year_by_2017():
 
 def test_city_names_come_from_the_division_table():
     table = divisions.table()
-    for city in cities.prefectures():
-        assert table[city.code].name_zh == city.name_zh
+    for city in divisions.prefectures():
         assert table[city.code].level == "prefecture"
-    assert len(cities.prefectures()) == 11
+    assert len(divisions.prefectures()) == 11
 
 
-def test_without_the_division_table_the_eleven_prefectures_of_domain_7_4_are_used(monkeypatch):
-    monkeypatch.setattr(cities, "_from_division_table", lambda: None)
-    fallback = cities.prefectures()
-    assert [c.code for c in fallback] == sorted(cities.FALLBACK)
-    # The fallback says what the committed table says.
-    table = divisions.table()
-    assert {c.code: (c.name_zh, c.name_en) for c in fallback} == {
-        code: (table[code].name_zh, table[code].name_en) for code in cities.FALLBACK
-    }
+def test_operators_by_city_names_each_prefecture_with_its_count():
     dash = _dashboard(operators_by_city=[{"city": "3302", "count": 2}])
     with translation.override("zh-hans"):
         assert report.operators_by_city(dash).rows[1] == ["宁波市", "330200", 2]

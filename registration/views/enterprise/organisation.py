@@ -23,13 +23,18 @@ class CreditCodeView(RoleRequiredMixin, View):
             {"form": form, "organisation": organisation, "org_code": legacy.printed(organisation.code)},
         )
 
+    def _not_legacy(self, request):
+        if legacy.is_legacy_code(getattr(request.user.organisation, "code", "")):
+            return None
+        messages.info(request, _("Your organisation is already registered with its credit code."))
+        return redirect("registration:filings")
+
     def get(self, request):
-        if not legacy.is_legacy_code(getattr(request.user.organisation, "code", "")):
-            messages.info(request, _("Your organisation is already registered with its credit code."))
-            return redirect("registration:filings")
-        return self._page(request, CreditCodeForm())
+        return self._not_legacy(request) or self._page(request, CreditCodeForm())
 
     def post(self, request):
+        if (refused := self._not_legacy(request)) is not None:
+            return refused
         form = CreditCodeForm(request.POST)
         if form.is_valid() and run(
             request,
