@@ -1,12 +1,13 @@
 # One command to run the portal, one to test it. Both create .venv and install what they need.
 #   make run    - web :8000, worker, beat and govmock :8001 on SQLite (database and broker), with demo data
 #   make test   - the whole suite (services it cannot find are skipped on a laptop, required when CI=true)
+#   make test-dates - the suite at other dates (tests/clock.py), as CI runs it
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format check-deploy messages compilemessages bench clean
+.PHONY: install run test test-dates lint format check-deploy messages compilemessages bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -22,6 +23,15 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# The suite again at dates where calendars bite (tests/clock.py SHIFTED_DATES): a month later, New Year's Eve,
+# inside the Spring Festival holiday, a make-up working Saturday. Browser and end-to-end tests start other
+# processes that keep the real clock, so they run only in `make test`.
+test-dates: install
+	@for day in $$($(BIN)/python -c 'from tests.clock import SHIFTED_DATES; print(*SHIFTED_DATES)'); do \
+		echo "== the suite as if it were $$day (Asia/Shanghai)"; \
+		$(BIN)/python -m pytest -n 2 --dist loadgroup -q --today=$$day $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,16 +3,47 @@
 import os
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
+from tests import clock as clock_module
 from tests import factories
 from tests.services import IN_CI, chromium_path, need, playwright_available, postgres_in_use, redis_available
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        default=os.environ.get("PORTAL_TEST_TODAY", ""),
+        help="run the suite as if the clock read this Asia/Shanghai date or date-time (YYYY-MM-DD[THH:MM]); "
+        "tests that start other processes (browser, e2e) keep the real clock and are deselected",
+    )
+
+
+def pytest_configure(config):
+    """With ``--today``, the whole process travels to that moment and the clock keeps ticking from there."""
+    when = clock_module.parse_today(config.getoption("--today"))
+    if when is not None:
+        config._portal_travel = clock_module.start_travel(when)
+
+
+def pytest_unconfigure(config):
+    travel = getattr(config, "_portal_travel", None)
+    if travel is not None:
+        travel.stop()
+
+
 def pytest_collection_modifyitems(config, items):
+    shifted = config.getoption("--today")
+    kept, dropped = [], []
     for item in items:
-        if "browser" in item.keywords or "e2e" in item.keywords:
+        real_processes = "browser" in item.keywords or "e2e" in item.keywords
+        if real_processes:
             item.add_marker(pytest.mark.django_db(transaction=True))
+        (dropped if shifted and real_processes else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +59,28 @@ def _service_requirements(request):
     if request.node.get_closest_marker("browser"):
         need(playwright_available(), "the playwright package is not installed")
         need(bool(chromium_path()), "Chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture
+def clock():
+    """``clock("2026-03-02 10:00")`` (Asia/Shanghai) or ``clock(aware_datetime)`` stops the process's clock
+    at that moment: ``timezone.now()``, ``date.today()``, ``time.time()`` and ``auto_now`` fields all read it
+    until the next call; ``clock(None)`` lets the clock run again. Undone at the end of the test."""
+    travels = []
+
+    def set_to(moment):
+        while travels:
+            travels.pop().stop()
+        if moment is None:
+            return
+        if isinstance(moment, str):
+            moment = clock_module.parse_today(moment.replace(" ", "T"))
+        travel = time_machine.travel(moment, tick=False)
+        travel.start()
+        travels.append(travel)
+
+    yield set_to
+    set_to(None)
 
 
 @pytest.fixture

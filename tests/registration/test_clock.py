@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from registration import clock, services
 from registration.choices import CalendarKind
@@ -25,13 +24,9 @@ def at(*args) -> datetime:
 
 
 @pytest.fixture
-def freeze(monkeypatch):
-    """Set "now" for the services (and audit stamps) without a clock library."""
-
-    def set_now(moment: datetime):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_now
+def freeze(clock):
+    """``freeze(moment)``: the suite's clock (``clock`` here is the service clock module)."""
+    return clock
 
 
 @pytest.mark.parametrize(

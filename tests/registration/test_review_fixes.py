@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from registration import clock, selectors, services
 from registration.choices import AttachmentKind, EntityType, Subtype
@@ -25,11 +24,9 @@ def at(*args) -> datetime:
 
 
 @pytest.fixture
-def freeze(monkeypatch):
-    def set_now(moment: datetime):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_now
+def freeze(clock):
+    """``freeze(moment)``: the suite's clock (``clock`` here is the service clock module)."""
+    return clock
 
 
 def test_overdue_is_one_definition_on_a_weekend(client, api_as, enterprise_admin, reviewer, freeze):

@@ -132,7 +132,8 @@ def build(clock, reviewer, supervisor) -> Population:
     clock("2026-10-15 10:00")
     pop.filings["H"] = services.filing_reject_countersign(filing=filing, by=supervisor, confirm=True)
 
-    clock(None)
+    # Everything the tests read next (pages, exports, selectors without ``today``) sees the same day.
+    clock(f"{TODAY.isoformat()} 15:00")
     for key, filing in pop.filings.items():
         filing.refresh_from_db()
         pop.filings[key] = filing
