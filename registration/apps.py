@@ -44,6 +44,7 @@ class RegistrationConfig(AppConfig):
         bureau = [Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR]
         register_nav(_("Entity filings"), "registration:filings", enterprise, order=10)
         register_nav(_("Filing review"), "registration:queue", bureau, order=10)
+        register_nav(_("Who holds an identity"), "registration:identities", bureau, order=15)
         # Disputed and duplicate sign-ups for one credit code; reassigning an account (ADR 0017).
         register_nav(_("Disputed sign-ups"), "registration:claims", [Role.COMMERCE_SUPERVISOR], order=20)
         register_nav(

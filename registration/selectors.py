@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils import timezone
 
 from registration.choices import (
@@ -165,3 +165,24 @@ def verification(token: str) -> Verification | None:
     state = states.get(current.status, CertificateState.NOT_IN_FORCE)
     name = mask_person_name(current.name_cn) if current.is_natural_person else current.name_cn
     return Verification(state, name, current.filing_no, current.status_changed_at)
+
+
+def identity_holders(user, text: str):
+    """Every filing (of any organisation) that reached the bureau for the identity typed, newest first, with
+    whether it holds the identity's slot for its role now: what blocks an applicant, for the bureau to clear.
+    Drafts are left out: they hold no slot (issue 8)."""
+    from registration.models.filing import SLOT_STATUSES
+    from registration.validation.identity import identity_q
+
+    q = identity_q(text)
+    if q is None:
+        return EntityFiling.objects.none()
+    holding = [*SLOT_STATUSES, *IN_FORCE]
+    return (
+        filings_for(user)
+        .filter(q)
+        .exclude(status=FilingStatus.DRAFT)
+        .select_related("owner", "assigned_to")
+        .annotate(holds_slot=ExpressionWrapper(Q(status__in=holding), output_field=BooleanField()))
+        .order_by("-holds_slot", "-status_changed_at", "-pk")
+    )

@@ -26,6 +26,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (S.SUSPENDED, "reinstate"): S.ACTIVE,
     (S.ACTIVE, "revoke"): S.REVOKED,
     (S.SUSPENDED, "revoke"): S.REVOKED,
+    # A supervisor releases a returned filing that the applicant left lying, so that the identity's slot it
+    # holds is free for another filing (issue 8: the bureau can clear whatever blocks a filing).
+    (S.RETURNED, "release"): S.WITHDRAWN,
     # The system.
     (S.APPROVED, "activate"): S.ACTIVE,  # every mandatory qualification is done
     (S.ACTIVE, "supersede"): S.SUPERSEDED,  # a change version became active

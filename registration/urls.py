@@ -4,7 +4,7 @@ from django.urls import path
 
 from registration.views import claims, files, public, settings
 from registration.views.enterprise import filings, organisation, steps
-from registration.views.reviewer import queue, review
+from registration.views.reviewer import identities, queue, review
 
 app_name = "registration"
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("organisation/credit-code/", organisation.CreditCodeView.as_view(), name="credit-code"),
     # Commerce bureau.
     path("review/", queue.QueueView.as_view(), name="queue"),
+    path("identities/", identities.IdentityLookupView.as_view(), name="identities"),
     path("review/<int:pk>/", review.ReviewView.as_view(), name="review"),
     path("review/<int:pk>/<str:action>/", review.ReviewActionView.as_view(), name="review-action"),
     path("claims/", claims.ClaimsView.as_view(), name="claims"),

@@ -6,12 +6,14 @@ the first, so a simple client can show one message.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from portal.conflicts import conflict_message, log_conflict
 from portal.statemachine import TransitionNotAllowed
 
 
@@ -33,6 +35,10 @@ def _flatten(detail, field=None):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        log_conflict(context["request"], exc)
+        body = {"code": "conflict", "message": conflict_message(), "field": None}
+        return Response({**body, "errors": [body]}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, TransitionNotAllowed):
         body = {"code": "transition_not_allowed", "message": str(exc), "field": None}
         return Response({**body, "errors": [body]}, status=status.HTTP_409_CONFLICT)

@@ -49,6 +49,12 @@ def not_found(request, exception=None):
     )
 
 
+def conflict(request):
+    from portal.conflicts import conflict_message
+
+    return _error(request, 409, conflict_message(), "", code="conflict")
+
+
 def server_error(request):
     return _error(
         request,

@@ -189,6 +189,15 @@ class FilingViewSet(ScopedModelViewSet):
     def reinstate(self, request, pk=None):
         return self._lifecycle(services.filing_reinstate)
 
+    @_action(
+        s.ReasonInput,
+        description="Supervisors: close a RETURNED filing left with its applicant, so that the identity's "
+        "slot it holds is free for another filing.",
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        return self._lifecycle(services.filing_release)
+
     @_action(s.ReasonInput)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):

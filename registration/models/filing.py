@@ -63,6 +63,9 @@ DATA_FIELDS = (
 
 # IN_FLIGHT, spelled out for the database constraints (a migration must not depend on a frozenset's order).
 OPEN_STATUSES = ["APPROVED", "DRAFT", "REJECT_PENDING", "RETURNED", "SUBMITTED", "UNDER_REVIEW"]
+# The statuses in which a filing holds its identity's slot for the role: everything that reached the bureau.
+# A draft holds none, so a draft typed by anyone can never lock out the identity's rightful applicant.
+SLOT_STATUSES = ["APPROVED", "REJECT_PENDING", "RETURNED", "SUBMITTED", "UNDER_REVIEW"]
 
 
 class EntityFilingQuerySet(ScopedQuerySet):
@@ -255,7 +258,7 @@ class EntityFiling(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["identity_key", "entity_type", "subtype"],
-                condition=Q(status__in=OPEN_STATUSES) & ~Q(identity_key=""),
+                condition=Q(status__in=SLOT_STATUSES) & ~Q(identity_key=""),
                 name="registration_one_open_per_identity_role",
             ),
         ]

@@ -11,7 +11,7 @@ from registration.services.drafts import (
     filing_update_draft,
     filing_withdraw,
 )
-from registration.services.lifecycle import filing_reinstate, filing_revoke, filing_suspend
+from registration.services.lifecycle import filing_reinstate, filing_release, filing_revoke, filing_suspend
 from registration.services.qualifications import qualification_retry
 from registration.services.review import (
     comment_add,
@@ -42,6 +42,7 @@ __all__ = [
     "filing_reinstate",
     "filing_reject_countersign",
     "filing_reject_request",
+    "filing_release",
     "filing_return",
     "filing_revoke",
     "filing_submit",

@@ -29,6 +29,7 @@ VERB_LABELS = {
     "revoke": _("revoke"),
     "supersede": _("supersede"),
     "discard": _("discard"),
+    "release": _("release the identity"),
     "change": _("file a change"),
     "retry": _("apply again"),
     "upload": _("add attachments"),

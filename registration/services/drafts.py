@@ -39,6 +39,8 @@ from registration.validation.identity import identity_key_for
 LOCKED_IN_CHANGE = ("uscc", "org_code")
 LOCKED_IN_PERSON_CHANGE = ("uscc", "name_cn", "legal_rep_name", "legal_rep_id_type", "legal_rep_id_no")
 _IDENTIFIERS = ("uscc", "org_code", "customs_code")
+# Fields whose change can move a filing to another identity (and so to another identity's slot).
+IDENTITY_FIELDS = frozenset({"uscc", "org_code", "legal_rep_id_type", "legal_rep_id_no"})
 _CHOICES = {"economic_type": EconomicType.values, "legal_rep_id_type": IdType.values}
 
 
@@ -189,11 +191,40 @@ def filing_update_draft(*, filing, by, data: dict):
     if found:
         raise _problems_to_error(found)
     changed = _apply(filing, cleaned)
-    if changed:
-        filing.updated_by = by
-        filing.save()
-        audit(verb=AuditVerb.UPDATE, target=filing, actor=by, payload={"fields": sorted(changed)})
+    if not changed:
+        return filing
+    if IDENTITY_FIELDS.intersection(changed):
+        # Only the organisation's own code (the claim route of ADR 0017 changes it), and one filing per
+        # identity and role (E-5). Refused before anything is written; the row in hand is discarded.
+        found = validation.identity_problems(filing)
+        if found:
+            raise _problems_to_error(found)
+    filing.updated_by = by
+    _save_claiming_slot(filing)
+    audit(verb=AuditVerb.UPDATE, target=filing, actor=by, payload={"fields": sorted(changed)})
     return filing
+
+
+def _save_claiming_slot(filing, **kwargs) -> None:
+    """Save; a clash on a uniqueness rule (another request took the slot a moment ago) is a field error that
+    says nothing about who holds it, never a 500."""
+    try:
+        with transaction.atomic():
+            filing.save(**kwargs)
+    except IntegrityError:
+        field = "legal_rep_id_no" if filing.is_natural_person else "uscc"
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _(
+                        "A filing for this identity and role is already in force or in progress. One "
+                        "identity can hold each role only once (rule E-5); if you believe this is wrong, "
+                        "contact the commerce bureau."
+                    ),
+                    code="identity_taken",
+                )
+            }
+        ) from None
 
 
 def _check_locked(filing, cleaned: dict) -> None:
@@ -248,7 +279,7 @@ def filing_submit(*, filing, by):
         filing.assigned_to, filing.assigned_at = None, None
     filing.review_round += 1
     clock.clock_start(filing, now=now)
-    filing.save()
+    _save_claiming_slot(filing)  # submitting takes the identity's slot (drafts hold none)
     history.record_submission(filing, by=by, at=now)
     title = (
         gettext_lazy("Filing %(no)s resubmitted") if resubmission else gettext_lazy("Filing %(no)s submitted")

@@ -153,3 +153,23 @@ def filing_revoke(*, filing, by, reason: str):
     )
     tell_bureau(filing, verb="revoked", title=gettext_lazy("Filing %(no)s revoked"))
     return filing
+
+
+@transaction.atomic
+def filing_release(*, filing, by, reason: str):
+    """RETURNED → WITHDRAWN by a supervisor: the applicant left a returned filing lying and it holds its
+    identity's slot for the role, which another applicant needs. The applicant is told why."""
+    filing = lock(filing)
+    ensure_supervisor(filing, by)
+    reason = _reason(reason)
+    move(filing, verb="release", by=by, reason=reason)
+    clock.clock_pause(filing, now=timezone.now())
+    save_status(filing, "clock_banked_days", "clock_running_since", "clock_due_on")
+    tell_applicant(
+        filing,
+        verb="released",
+        title=gettext_lazy("Filing %(no)s was closed by the commerce bureau"),
+        body=gettext_lazy("Reason: %(reason)s"),
+        params={"reason": reason},
+    )
+    return filing

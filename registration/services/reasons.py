@@ -3,7 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from portal.choices import AuditVerb
@@ -24,9 +24,13 @@ def reason_add(*, code: str, label_zh: str, label_en: str, by, order: int = 100)
         raise ValidationError({"code": _("This code exists already.")})
     if not label_zh.strip() or not label_en.strip():
         raise ValidationError({"label_zh": _("Give the reason in both languages.")})
-    reason = ReturnReason.objects.create(
-        code=code, label_zh=label_zh.strip(), label_en=label_en.strip(), order=order
-    )
+    try:
+        with transaction.atomic():
+            reason = ReturnReason.objects.create(
+                code=code, label_zh=label_zh.strip(), label_en=label_en.strip(), order=order
+            )
+    except IntegrityError:  # added by someone else a moment ago
+        raise ValidationError({"code": _("This code exists already.")}) from None
     audit(verb=AuditVerb.CREATE, target=reason, actor=by, reason=code)
     return reason
 

@@ -11,7 +11,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from registration import legacy
-from registration.choices import IN_FLIGHT, IN_FORCE
+from registration.choices import IN_FLIGHT, IN_FORCE, FilingStatus
 from registration.validation.fields import Problem
 
 
@@ -24,8 +24,31 @@ def identity_key_for(filing) -> str:
         return filing.uscc or ""
     if not filing.legal_rep_id_no_encrypted:
         return ""
-    raw = f"{filing.legal_rep_id_type}:{filing.legal_rep_id_no.strip().upper()}"
+    return person_key(filing.legal_rep_id_type, filing.legal_rep_id_no)
+
+
+def person_key(id_type: str, id_no: str) -> str:
+    """The identity key of a natural person: a keyed hash of the ID document, never the number itself."""
+    raw = f"{id_type}:{id_no.strip().upper()}"
     return "P:" + salted_hmac("registration.natural-person", raw, algorithm="sha256").hexdigest()
+
+
+def identity_q(text: str) -> Q | None:
+    """Filings of the identity a bureau officer typed: a credit code, an organisation code (one subject with
+    the credit code that embeds it, ADR 0018) or an ID document number of any type. None if nothing usable."""
+    from portal import identifiers
+    from registration.choices import IdType
+
+    code = identifiers.normalise(text)
+    if not code:
+        return None
+    subject = legacy.subject_of(code)
+    if subject:
+        found = Q(identity_key=code) | Q(identity_key=f"OC:{subject}") | Q(org_code=subject)
+    else:
+        found = Q(pk__in=[])
+    people = [person_key(id_type, code) for id_type in IdType.values]
+    return found | Q(identity_key__in=people)
 
 
 def identity_problems(filing) -> list[Problem]:
@@ -116,6 +139,8 @@ def _clashing_filing(filing):
             status__in=[*IN_FORCE, *IN_FLIGHT],
         )
         .exclude(lineage=filing.lineage)
+        # Another organisation's draft holds no slot: only what reached the bureau can block a filing.
+        .exclude(Q(status=FilingStatus.DRAFT) & ~Q(owner_id=filing.owner_id))
         .select_related("owner")
         .order_by("-status_changed_at")
         .first()

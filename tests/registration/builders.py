@@ -4,6 +4,7 @@ Also test documents (PDF, PNG, JPEG) and department receipts shaped as govmock s
 """
 
 import io
+import itertools
 import json
 import uuid
 from decimal import Decimal
@@ -90,6 +91,47 @@ def draft(
     )
     if complete:
         attach_required(filing, admin)
+    return filing
+
+
+_providers = itertools.count(1)
+
+
+def comprehensive_provider(reviewer):
+    """The administrator of a new comprehensive service enterprise with an ACTIVE filing (rule E-7)."""
+    from portal.identifiers import make_uscc
+    from tests import factories
+
+    org = factories.EnterpriseFactory(
+        code=make_uscc("91", "330200", f"HP{next(_providers):06d}"), division_code="330200"
+    )
+    admin = factories.UserFactory(organisation=org, role="enterprise_admin")
+    active(admin, reviewer, entity_type=EntityType.SERVICE, subtype=Subtype.COMPREHENSIVE)
+    return admin
+
+
+def person_draft(provider_admin, **overrides) -> EntityFiling:
+    """A complete natural-person seller filing (Wang Xiao'er, ``RESIDENT_ID``) started by its provider."""
+    data = {
+        **complete_data(),
+        "name_cn": "王小二",
+        "legal_rep_name": "王小二",
+        "contact_name": "王小二",
+        "division_code": "330106",
+        **overrides,
+    }
+    filing = services.filing_create_draft(
+        owner=provider_admin.organisation,
+        by=provider_admin,
+        entity_type=EntityType.APPLICATION,
+        subtype=Subtype.NATURAL_PERSON,
+        data=data,
+    )
+    for kind, name, content in (
+        (AttachmentKind.LEGAL_REP_ID, "id.png", png_bytes()),
+        (AttachmentKind.AUTHORISATION_LETTER, "auth.pdf", pdf_bytes()),
+    ):
+        services.attachment_add(filing=filing, by=provider_admin, kind=kind, upload=upload(name, content))
     return filing
 
 

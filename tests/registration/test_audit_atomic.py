@@ -101,6 +101,11 @@ def _discard(f):
     return change, EntityFiling.objects.get(pk=change.pk), f.supervisor
 
 
+def _release(f):
+    filing = builders.returned(f.admin, f.reviewer)
+    return filing, services.filing_release(filing=filing, by=f.supervisor, reason="长期未补正"), f.supervisor
+
+
 SCENARIOS = {
     "submit": _submit,
     "withdraw": _withdraw,
@@ -117,6 +122,7 @@ SCENARIOS = {
     "revoke": _revoke,
     "supersede": _supersede,
     "discard": _discard,
+    "release": _release,
 }
 
 

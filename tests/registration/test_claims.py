@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from portal.identifiers import make_uscc, oc_check_char
 from portal.models import AuditEvent, Invitation, Notification, Organisation
 from portal.statemachine import TransitionNotAllowed
-from registration import services, validation
+from registration import services
 from registration.choices import FilingStatus
 from registration.models import (
     ClaimOrigin,
@@ -185,15 +185,14 @@ def test_filing_with_another_organisations_code_does_not_confirm_it_is_registere
     enterprise_admin, other_admin
 ):
     filing = builders.draft(other_admin)
-    filing = services.filing_update_draft(
-        filing=filing, by=other_admin, data={"uscc": enterprise_admin.organisation.code}
-    )
     unregistered = make_uscc("91", "330100", "YY999999")
-    twin = builders.draft(other_admin, entity_type="SERVICE", subtype="LOGISTICS")
-    twin = services.filing_update_draft(filing=twin, by=other_admin, data={"uscc": unregistered})
-    registered = {p.code: p.message for p in validation.completeness(filing) if p.field == "uscc"}
-    unknown = {p.code: p.message for p in validation.completeness(twin) if p.field == "uscc"}
-    assert registered == unknown == {"uscc_not_own": registered["uscc_not_own"]}
+    answers = []
+    for code in (enterprise_admin.organisation.code, unregistered):
+        with pytest.raises(ValidationError) as info:
+            services.filing_update_draft(filing=filing, by=other_admin, data={"uscc": code})
+        answers.append([(e.code, e.message) for e in info.value.error_dict["uscc"]])
+    assert answers[0] == answers[1]
+    assert answers[0][0][0] == "uscc_not_own"
 
 
 # --- the takeover after the waiting period ---------------------------------------------------------------

@@ -114,12 +114,13 @@ def test_uscc_of_another_organisation_is_refused_without_saying_it_is_registered
     enterprise_admin, other_admin
 ):
     filing = builders.draft(other_admin)
-    services.filing_update_draft(
-        filing=filing, by=other_admin, data={"uscc": enterprise_admin.organisation.code}
-    )
-    errors = _submit_errors(filing, other_admin)
-    # The same answer as for a code nobody holds (ADR 0017): the filing's code must be its own.
-    assert errors["uscc"] == {"uscc_not_own"}
+    # Refused when saved (issue 8: a draft must never carry another organisation's code), with the same
+    # answer as for a code nobody holds (ADR 0017): the filing's code must be its own.
+    with pytest.raises(ValidationError) as info:
+        services.filing_update_draft(
+            filing=filing, by=other_admin, data={"uscc": enterprise_admin.organisation.code}
+        )
+    assert {e.code for e in info.value.error_dict["uscc"]} == {"uscc_not_own"}
 
 
 def test_e5_database_refuses_a_second_active_version(enterprise_admin, reviewer):

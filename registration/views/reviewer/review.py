@@ -31,6 +31,7 @@ FORMS = {
     "suspend": ReasonForm,
     "reinstate": ReasonForm,
     "revoke": ReasonForm,
+    "release": ReasonForm,
 }
 
 
@@ -191,6 +192,16 @@ class ReviewActionView(RoleRequiredMixin, View):
     def do_reinstate(self, request, filing, forms):
         return self._lifecycle(
             request, filing, forms, "reinstate", services.filing_reinstate, _("Filing reinstated.")
+        )
+
+    def do_release(self, request, filing, forms):
+        return self._lifecycle(
+            request,
+            filing,
+            forms,
+            "release",
+            services.filing_release,
+            _("The filing is closed; its identity is free for another filing."),
         )
 
     def do_revoke(self, request, filing, forms):
