@@ -28,7 +28,7 @@ from portal.settings import *  # noqa: E402,F403
 from portal.settings import VAR_DIR  # noqa: E402
 
 # A test-only app that counts the business effects of receipts in every process (tests/effects).
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.effects"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.effects", "tests.kitapp"]  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: speed over strength
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
