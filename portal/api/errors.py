@@ -1,11 +1,14 @@
 """One error body for the whole API: ``{"code", "message", "field", "errors": [...]}``.
 
-``code`` is stable for programs, ``message`` is in the caller's language, ``field`` names the input it
-belongs to (or null). Validation errors list every field problem in ``errors``; the top-level keys repeat
-the first, so a simple client can show one message.
+Services raise Django's ``ValidationError`` (field-level, with codes), ``PermissionDenied`` and
+``TransitionNotAllowed``; this handler maps each itself (400 with every field problem, 403 with the reason,
+409), so a viewset simply calls the service. ``code`` is stable for programs, ``message`` is in the caller's
+language, ``field`` names the input it belongs to (or null). Validation errors list every field problem in
+``errors``; the top-level keys repeat the first, so a simple client can show one message.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -34,6 +37,16 @@ def _flatten(detail, field=None):
         yield {"code": getattr(detail, "code", "invalid"), "message": str(detail), "field": field}
 
 
+def _django_detail(exc: DjangoValidationError):
+    """A Django ``ValidationError`` (what services raise) as DRF detail: every message with its code."""
+    if hasattr(exc, "error_dict"):
+        return {
+            field: [exceptions.ErrorDetail(m, code=e.code or "invalid") for e in errors for m in e.messages]
+            for field, errors in exc.error_dict.items()
+        }
+    return [exceptions.ErrorDetail(m, code=e.code or "invalid") for e in exc.error_list for m in e.messages]
+
+
 def exception_handler(exc, context):
     if isinstance(exc, IntegrityError):
         log_conflict(context["request"], exc)
@@ -45,7 +58,10 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service's refusal says why ("a reviewer never decides their own organisation's filing").
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_django_detail(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

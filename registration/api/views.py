@@ -4,8 +4,6 @@ Illegal transitions answer 409 (``TransitionNotAllowed``), refused actors 403, a
 404, invalid input 400 with field-level errors in the caller's language.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
@@ -13,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from portal.api.viewsets import ScopedModelViewSet
+from portal.api.viewsets import ScopedModelViewSet, ServiceActionMixin
 from portal.timeline import timeline_for
 from registration import clock, history, services, validation
 from registration.api import serializers as s
@@ -22,25 +20,6 @@ from registration.models import EntityFiling
 from registration.services.qualifications import qualification_retry
 
 CONFLICT = OpenApiResponse(description="transition not allowed in the filing's current status")
-
-
-def call(service, **kwargs):
-    """Run a service; Django's ValidationError/PermissionDenied become DRF's (TransitionNotAllowed → 409)."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError(_detail(exc)) from None
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied(str(exc) or None) from None
-
-
-def _detail(exc: DjangoValidationError):
-    if hasattr(exc, "error_dict"):
-        return {
-            field: [exceptions.ErrorDetail(m, code=e.code or "invalid") for e in errors for m in e.messages]
-            for field, errors in exc.error_dict.items()
-        }
-    return [exceptions.ErrorDetail(m, code=exc.code or "invalid") for m in exc.messages]
 
 
 def _action(request_serializer, response=s.FilingSerializer, **extra):
@@ -54,7 +33,7 @@ def _action(request_serializer, response=s.FilingSerializer, **extra):
         request=s.FilingWriteSerializer, responses={200: s.FilingSerializer, 409: CONFLICT}
     ),
 )
-class FilingViewSet(ScopedModelViewSet):
+class FilingViewSet(ServiceActionMixin, ScopedModelViewSet):
     """Entity filings: the applicant's drafts and submissions, the bureau's review, and what follows."""
 
     queryset = EntityFiling.objects.none()
@@ -70,80 +49,65 @@ class FilingViewSet(ScopedModelViewSet):
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "calendar": clock.WorkingCalendar()}
 
-    def _out(self, filing, code=status.HTTP_200_OK):
-        filing = self.get_queryset().get(pk=filing.pk)
-        return Response(self.get_serializer(filing).data, status=code)
-
-    def _input(self, serializer_class):
-        """The action's input; call it after ``get_object()`` so a filing the caller cannot see is a 404
-        whatever the body holds."""
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return data.validated_data
-
     def create(self, request, *args, **kwargs):
-        data = dict(self._input(s.FilingWriteSerializer))
+        data = dict(self.action_input(s.FilingWriteSerializer))
         entity_type, subtype = data.pop("entity_type"), data.pop("subtype", "")
         if request.user.organisation is None:
             raise exceptions.PermissionDenied()
-        filing = call(
-            services.filing_create_draft,
+        filing = services.filing_create_draft(
             owner=request.user.organisation,
             by=request.user,
             entity_type=entity_type,
             subtype=subtype,
             data=data,
         )
-        return self._out(filing, status.HTTP_201_CREATED)
+        return self.answer(filing, code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         filing = self.get_object()
         data = s.FilingWriteSerializer(instance=filing, data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        filing = call(
-            services.filing_update_draft, filing=filing, by=request.user, data=dict(data.validated_data)
-        )
-        return self._out(filing)
+        filing = services.filing_update_draft(filing=filing, by=request.user, data=dict(data.validated_data))
+        return self.answer(filing)
 
     @_action(None)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._out(call(services.filing_submit, filing=self.get_object(), by=request.user))
+        return self.answer(services.filing_submit(filing=self.get_object(), by=request.user))
 
     @_action(s.NoteInput)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         filing = self.get_object()
-        note = self._input(s.NoteInput)["note"]
-        return self._out(call(services.filing_withdraw, filing=filing, by=request.user, reason=note))
+        note = self.action_input(s.NoteInput)["note"]
+        return self.answer(services.filing_withdraw(filing=filing, by=request.user, reason=note))
 
     @_action(None, description="A reviewer claims a submitted filing (SUBMITTED → UNDER_REVIEW).")
     @action(detail=True, methods=["post"])
     def claim(self, request, pk=None):
-        return self._out(call(services.filing_accept, filing=self.get_object(), by=request.user))
+        return self.answer(services.filing_accept(filing=self.get_object(), by=request.user))
 
     @_action(s.AssignInput)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         filing = self.get_object()
-        reviewer = self._input(s.AssignInput)["reviewer"]
-        return self._out(call(services.filing_assign, filing=filing, by=request.user, reviewer=reviewer))
+        reviewer = self.action_input(s.AssignInput)["reviewer"]
+        return self.answer(services.filing_assign(filing=filing, by=request.user, reviewer=reviewer))
 
     @_action(s.NoteInput)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         filing = self.get_object()
-        note = self._input(s.NoteInput)["note"]
-        return self._out(call(services.filing_approve, filing=filing, by=request.user, note=note))
+        note = self.action_input(s.NoteInput)["note"]
+        return self.answer(services.filing_approve(filing=filing, by=request.user, note=note))
 
     @_action(s.ReturnInput)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_correction(self, request, pk=None):
         filing = self.get_object()
-        data = self._input(s.ReturnInput)
-        return self._out(
-            call(
-                services.filing_return,
+        data = self.action_input(s.ReturnInput)
+        return self.answer(
+            services.filing_return(
                 filing=filing,
                 by=request.user,
                 reason_codes=data["reason_codes"],
@@ -156,17 +120,16 @@ class FilingViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         filing = self.get_object()
-        reason = self._input(s.ReasonInput)["reason"]
-        return self._out(call(services.filing_reject_request, filing=filing, by=request.user, reason=reason))
+        reason = self.action_input(s.ReasonInput)["reason"]
+        return self.answer(services.filing_reject_request(filing=filing, by=request.user, reason=reason))
 
     @_action(s.CountersignInput)
     @action(detail=True, methods=["post"])
     def countersign(self, request, pk=None):
         filing = self.get_object()
-        data = self._input(s.CountersignInput)
-        return self._out(
-            call(
-                services.filing_reject_countersign,
+        data = self.action_input(s.CountersignInput)
+        return self.answer(
+            services.filing_reject_countersign(
                 filing=filing,
                 by=request.user,
                 confirm=data["decision"] == "confirm",
@@ -176,8 +139,8 @@ class FilingViewSet(ScopedModelViewSet):
 
     def _lifecycle(self, service):
         filing = self.get_object()
-        reason = self._input(s.ReasonInput)["reason"]
-        return self._out(call(service, filing=filing, by=self.request.user, reason=reason))
+        reason = self.action_input(s.ReasonInput)["reason"]
+        return self.answer(service(filing=filing, by=self.request.user, reason=reason))
 
     @_action(s.ReasonInput)
     @action(detail=True, methods=["post"])
@@ -206,8 +169,8 @@ class FilingViewSet(ScopedModelViewSet):
     @_action(None, description="Open a change of an ACTIVE filing: a new DRAFT version.")
     @action(detail=True, methods=["post"])
     def change(self, request, pk=None):
-        return self._out(
-            call(services.filing_change, filing=self.get_object(), by=request.user), status.HTTP_201_CREATED
+        return self.answer(
+            services.filing_change(filing=self.get_object(), by=request.user), code=status.HTTP_201_CREATED
         )
 
     @extend_schema(responses=s.ProblemSerializer(many=True))
@@ -224,8 +187,8 @@ class FilingViewSet(ScopedModelViewSet):
     def comments(self, request, pk=None):
         filing = self.get_object()
         if request.method == "POST":
-            data = self._input(s.CommentInput)
-            comment = call(services.comment_add, filing=filing, by=request.user, **data)
+            data = self.action_input(s.CommentInput)
+            comment = services.comment_add(filing=filing, by=request.user, **data)
             return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         rows = filing.field_comments.select_related("author").order_by("review_round", "created_at")
         return Response(s.CommentSerializer(rows, many=True).data)
@@ -251,10 +214,9 @@ class FilingViewSet(ScopedModelViewSet):
     def attachments(self, request, pk=None):
         filing = self.get_object()
         if request.method == "POST":
-            data = self._input(s.AttachmentUploadInput)
+            data = self.action_input(s.AttachmentUploadInput)
             upload = data["file"]
-            added = call(
-                services.attachment_add,
+            added = services.attachment_add(
                 filing=filing,
                 by=request.user,
                 kind=data["kind"],
@@ -304,5 +266,5 @@ class FilingViewSet(ScopedModelViewSet):
         task = self.get_object().qualifications.filter(code=code).first()
         if task is None:
             raise Http404
-        task = call(qualification_retry, task=task, by=request.user)
+        task = qualification_retry(task=task, by=request.user)
         return Response(s.QualificationSerializer(task).data)

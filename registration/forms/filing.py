@@ -7,6 +7,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.accessible import AccessibleForm
 from registration import matrix
 from registration.choices import (
     SUBTYPES_OF,
@@ -18,7 +19,6 @@ from registration.choices import (
     ServiceScope,
     Subtype,
 )
-from registration.forms.base import AccessibleForm
 
 
 def _live(kind: str, **attrs) -> forms.TextInput:

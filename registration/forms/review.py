@@ -4,10 +4,10 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.accessible import AccessibleForm
 from portal.models import User
 from registration.choices import CalendarKind, EntityType
 from registration.divisions import CITIES
-from registration.forms.base import AccessibleForm
 from registration.models import ReturnReason
 from registration.services.review import COMMENTABLE_FIELDS
 

@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from registration.forms.base import AccessibleForm
+from portal.accessible import AccessibleForm
 
 
 class SignupForm(AccessibleForm):

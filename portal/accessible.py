@@ -1,4 +1,5 @@
-"""Form plumbing shared by the registration pages: errors and reviewer comments tied to their inputs."""
+"""Accessible forms for every app: each input names its help text, its errors and any reviewer comment in
+``aria-describedby``, and a service's ``ValidationError`` lands next to the fields it names."""
 
 from django import forms
 from django.core.exceptions import ValidationError
