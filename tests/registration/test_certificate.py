@@ -375,17 +375,22 @@ def test_a_chosen_language_beats_the_browser_on_the_verification_page(client, fi
     assert _lang_and_h1(_verify_page(client, filing, "en-US,en;q=0.9"))[0] == "zh-Hans"
 
 
-def test_the_verification_page_offers_each_language_in_its_own_name_and_comes_back(client, filing):
+@pytest.mark.parametrize(("accept_language", "current"), [("en-US", "en"), ("zh-CN", "zh-hans")])
+def test_the_verification_page_offers_each_language_in_its_own_name(client, filing, accept_language, current):
     import lxml.html
 
     url = f"/registration/verify/{filing.verify_token}/"
-    page = lxml.html.fromstring(_verify_page(client, filing, "en-US").content.decode())
+    page = lxml.html.fromstring(_verify_page(client, filing, accept_language).content.decode())
     switch = page.find(".//form[@data-testid='verify-languages']")
     assert switch.get("action") == "/language/"
     assert switch.find(".//input[@name='next']").get("value") == url
     buttons = {b.get("value"): (b.text.strip(), b.get("lang")) for b in switch.findall(".//button")}
-    assert buttons == {"zh-hans": ("简体中文", "zh-Hans"), "en": ("English", "en")}
-    assert switch.find(".//button[@aria-current='true']").get("value") == "en"
+    assert buttons == {"zh-hans": ("简体中文", "zh-Hans"), "en": ("English", "en")}  # never "英语"
+    assert switch.find(".//button[@aria-current='true']").get("value") == current
+
+
+def test_the_language_chosen_on_the_verification_page_sticks(client, filing):
+    url = f"/registration/verify/{filing.verify_token}/"
 
     response = client.post("/language/", {"language": "zh-hans", "next": url})
     assert response["Location"] == url
