@@ -1,11 +1,14 @@
 """Request-scoped middleware: request ids, strict UTF-8 bodies, the language rule, the acting context."""
 
 import re
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from portal.context import ActingContext, new_request_id, reset_context, set_context
 
@@ -100,7 +103,8 @@ class PortalLocaleMiddleware:
     """Chinese unless the user chose otherwise: cookie, then profile, then zh-hans.
 
     Pages ignore the browser's Accept-Language on purpose (a provincial portal is Chinese by default);
-    the API honours it, because an ERP asks for the language it can show.
+    the API honours it, because an ERP asks for the language it can show, and so do the few public pages
+    wrapped in ``follows_browser_language`` (the certificate verification page).
     """
 
     def __init__(self, get_response):
@@ -126,6 +130,52 @@ class PortalLocaleMiddleware:
             if accepted in supported:
                 return accepted
         return settings.LANGUAGE_CODE
+
+
+def browser_language(request) -> str:
+    """The first language of ``Accept-Language`` that the portal has (any Chinese means zh-hans); English when
+    the browser asks only for languages the portal lacks (a buyer abroad reads English sooner than Chinese);
+    Chinese when the browser says nothing."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    asked = [code for code, _q in parse_accept_lang_header(request.headers.get("Accept-Language", ""))]
+    for code in asked:
+        if code.startswith("zh"):  # zh-TW and zh-HK readers are better served by Chinese than by English
+            return "zh-hans"
+        try:
+            variant = translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+        if variant in supported:
+            return variant
+    return "en" if [code for code in asked if code != "*"] else settings.LANGUAGE_CODE
+
+
+def has_chosen_language(request) -> bool:
+    """A language cookie (the switch) or, logged in, a profile language: a choice beats the browser."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in {code for code, _name in settings.LANGUAGES}:
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.language)
+
+
+def follows_browser_language(view):
+    """For public pages opened by people outside the portal (the certificate verification page a buyer
+    reaches from a QR code): unless the visitor chose a language, answer in the browser's (ADR 0007)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if has_chosen_language(request):
+            response = view(request, *args, **kwargs)
+        else:
+            language = browser_language(request)
+            with translation.override(language):
+                request.LANGUAGE_CODE = language
+                response = view(request, *args, **kwargs)
+            response["Content-Language"] = language
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    return wrapper
 
 
 class AuditContextMiddleware:

@@ -1,33 +1,61 @@
-"""The bilingual filing certificate (PDF): who, which filing, which qualifications, and a QR code that opens
-the public verification page. Chinese is set in reportlab's built-in CID font STSong-Light (no font files);
-Latin text and numbers in Helvetica, so they stay machine-readable."""
+"""The filing certificate (PDF): one bilingual document, Chinese and English on every line, whatever the
+language of the person who downloads it; who, which filing, which qualifications, and a QR code that opens
+the public verification page.
+
+Every character is set in one font embedded as a subset (``fonts/CertificateSansSC-Regular.ttf``, Noto Sans
+CJK SC cut down and given TrueType outlines; ADR 0019), so the certificate prints the same in any viewer or
+printer. Text flows through reportlab Platypus paragraphs and tables, so long names wrap instead of running
+into their neighbours.
+"""
 
 import io
+import itertools
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TopPadder
 
-from registration.choices import TaskStatus
+from registration import legacy
+from registration.choices import Qualification, TaskStatus
 from registration.divisions import division_label
 
-CJK = "STSong-Light"
-LATIN = "Helvetica"
-LATIN_BOLD = "Helvetica-Bold"
-QR_SIZE = 38 * mm
+FONT = "CertificateSansSC"
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "CertificateSansSC-Regular.ttf"
+QR_SIZE = 34 * mm
+MARGIN = 20 * mm
+FRAME_PADDING = 6  # reportlab's frames keep 6 pt inside their edges
+WIDTH = A4[0] - 2 * MARGIN - 2 * FRAME_PADDING
+LABEL_WIDTH = 46 * mm
+MUTED = colors.HexColor("#4d5560")
+RULE = colors.HexColor("#9aa3ad")
+ISSUER_ZH = "浙江省商务厅"
+ISSUER_EN = "Zhejiang Provincial Department of Commerce"
 
 
-def _fonts() -> None:
-    if CJK not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK))
+@cache
+def font() -> TTFont:
+    """The embedded font, read once per process (about 0.4 s); reportlab subsets it per document."""
+    face = TTFont(FONT, FONT_FILE)
+    pdfmetrics.registerFont(face)
+    return face
+
+
+def printable(text: str) -> str:
+    """``text`` with any character the font lacks written as its code point, never as an empty box."""
+    glyphs = font().face.charToGlyph
+    return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else f"〔U+{ord(ch):04X}〕" for ch in text)
 
 
 def verify_url(filing) -> str:
@@ -40,104 +68,213 @@ def _label(value, language: str) -> str:
         return str(value() if callable(value) else value)
 
 
-class _Page:
-    """A cursor down an A4 page with a zh line and its en counterpart."""
-
-    def __init__(self, pdf: canvas.Canvas):
-        self.pdf = pdf
-        self.y = A4[1] - 30 * mm
-        self.left = 20 * mm
-
-    def heading(self, zh: str, en: str) -> None:
-        self.pdf.setFont(CJK, 20)
-        self.pdf.drawCentredString(A4[0] / 2, self.y, zh)
-        self.y -= 9 * mm
-        self.pdf.setFont(LATIN_BOLD, 13)
-        self.pdf.drawCentredString(A4[0] / 2, self.y, en)
-        self.y -= 14 * mm
-
-    def fact(self, zh: str, en: str, value_zh: str = "", value_latin: str = "") -> None:
-        self.pdf.setFont(CJK, 10.5)
-        self.pdf.drawString(self.left, self.y, zh)
-        self.pdf.setFont(LATIN, 8)
-        self.pdf.drawString(self.left, self.y - 4 * mm, en)
-        x = self.left + 48 * mm
-        if value_zh:
-            # Up to 100 Chinese characters must fit the 140 mm to the right margin: shrink long names.
-            self.pdf.setFont(CJK, min(10.5, (A4[0] - x - 20 * mm) / max(len(value_zh), 1)))
-            self.pdf.drawString(x, self.y, value_zh)
-        if value_latin:
-            self.pdf.setFont(LATIN, 10)
-            self.pdf.drawString(x, self.y - (4 * mm if value_zh else 0), value_latin[:80])
-        self.y -= 11 * mm
+def _both(value) -> tuple[str, str]:
+    return _label(value, "zh-hans"), _label(value, "en")
 
 
-def _qualification_rows(page: _Page, filing) -> None:
-    page.pdf.setFont(CJK, 12)
-    page.pdf.drawString(page.left, page.y, "资质")
-    page.pdf.setFont(LATIN_BOLD, 11)
-    page.pdf.drawString(page.left + 12 * mm, page.y, "Qualifications")
-    page.y -= 8 * mm
-    for task in filing.qualifications.filter(status=TaskStatus.DONE).order_by("id"):
-        page.fact(
-            _label(task.get_code_display(), "zh-hans"),
-            _label(task.get_code_display(), "en"),
-            value_latin=task.identifier
-            + (f"  (class {filing.fx_class})" if task.code == "SAFE_DIRECTORY" else ""),
-        )
-
-
-def _qr(pdf: canvas.Canvas, url: str) -> None:
-    widget = QrCodeWidget(url, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x2 - x1), 0, 0, QR_SIZE / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    x, y = A4[0] - 20 * mm - QR_SIZE, 28 * mm
-    renderPDF.draw(drawing, pdf, x, y)
-    pdf.linkURL(url, (x, y, x + QR_SIZE, y + QR_SIZE), relative=0)
-    pdf.setFont(CJK, 8)
-    pdf.drawString(20 * mm, y + 20 * mm, "扫描二维码或访问以下网址核验本证明的当前状态：")
-    pdf.setFont(LATIN, 7.5)
-    pdf.drawString(
-        20 * mm, y + 15 * mm, "Scan the QR code or open this address to verify the current status:"
+def _style(name: str, size: float, *, cjk: bool = False, **extra) -> ParagraphStyle:
+    """Leading is at least 1.3 times the size, so the lines of a paragraph never touch."""
+    return ParagraphStyle(
+        name,
+        fontName=FONT,
+        fontSize=size,
+        leading=round(size * 1.35, 1),
+        wordWrap="CJK" if cjk else None,
+        splitLongWords=True,
+        **extra,
     )
-    pdf.drawString(20 * mm, y + 10 * mm, url)
+
+
+STYLES = {
+    "title_zh": _style("title_zh", 22, cjk=True, alignment=TA_CENTER, spaceAfter=4),
+    "title_en": _style("title_en", 12.5, alignment=TA_CENTER, textColor=MUTED),
+    "section": _style("section", 12.5, cjk=True, spaceBefore=6, spaceAfter=3, leftIndent=4),
+    "label_zh": _style("label_zh", 10.5, cjk=True),
+    "label_en": _style("label_en", 8, textColor=MUTED),
+    "value_zh": _style("value_zh", 11, cjk=True),
+    "value_en": _style("value_en", 9.5),
+    "note_zh": _style("note_zh", 8.5, cjk=True),
+    "note_en": _style("note_en", 7.5, textColor=MUTED),
+    "url": _style("url", 7.5, cjk=True),
+}
+
+
+def _p(text: str, style: str) -> Paragraph:
+    return Paragraph(escape(printable(text)), STYLES[style])
+
+
+def _cell(zh: str, en: str, kind: str) -> list[Paragraph]:
+    """A Chinese line and its English line (either may be empty) in one table cell."""
+    return [_p(text, f"{kind}_{lang}") for text, lang in ((zh, "zh"), (en, "en")) if text]
+
+
+def _table(rows: list[list], widths: tuple[float, ...], *, header: bool = False) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # reportlab's default, Helvetica, would be listed unembedded
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+    ]
+    if header:
+        style.append(("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black))
+    table.setStyle(style)
+    return table
+
+
+def _facts(filing) -> list[tuple[str, str, str, str]]:
+    """(label zh, label en, value zh, value en) for each line about the entity."""
+    version = filing.version
+    when = timezone.localtime(filing.activated_at or timezone.now()).strftime("%Y-%m-%d")
+    facts = [
+        ("备案编号", "Filing number", filing.filing_no, f"第{version}版 · version {version}"),
+        ("主体名称", "Name", filing.name_cn, filing.name_en),
+    ]
+    if filing.uscc:
+        facts.append(("统一社会信用代码", "Unified social credit code", filing.uscc, ""))
+    elif filing.org_code:
+        facts.append(("组织机构代码", "Organisation code", legacy.printed(filing.org_code), ""))
+    facts += [
+        ("主体类型", "Entity type", *_both(lambda: filing.role_label)),
+        ("行政区划", "Administrative division", *_both(lambda: division_label(filing.division_code))),
+        ("生效日期", "In force since", when, ""),
+    ]
+    return facts
+
+
+def _facts_table(filing) -> Table:
+    rows = [
+        [_cell(label_zh, label_en, "label"), _cell(value_zh, value_en, "value")]
+        for label_zh, label_en, value_zh, value_en in _facts(filing)
+    ]
+    return _table(rows, (LABEL_WIDTH, WIDTH - LABEL_WIDTH))
+
+
+def qualification_names(code: str) -> tuple[str, str]:
+    return _both(Qualification(code).label)
+
+
+def _qualifications_table(filing) -> Flowable:
+    tasks = filing.qualifications.filter(status=TaskStatus.DONE).order_by("id")
+    rows = [[_cell("资质", "Qualification", "label"), _cell("编号", "Number", "label")]]
+    for task in tasks:
+        number = [_p(task.identifier, "value_en")]
+        if task.code == Qualification.SAFE_DIRECTORY and filing.fx_class:
+            number += _cell(f"{filing.fx_class}类企业", f"class {filing.fx_class}", "note")
+        rows.append([_cell(*qualification_names(task.code), "value"), number])
+    if len(rows) == 1:
+        return _p("无 / None", "value_en")
+    return _table(rows, (WIDTH * 0.58, WIDTH * 0.42), header=True)
+
+
+class QrCode(Flowable):
+    """The verification address as a QR code (error correction M, a 4-module quiet zone) that is also a link.
+
+    Drawn as filled rectangles on the page: reportlab's QR widget goes through its graphics renderer, which
+    selects Helvetica first and so lists a font that is never embedded."""
+
+    QUIET_ZONE = 4
+
+    def __init__(self, url: str, size: float = QR_SIZE):
+        super().__init__()
+        self.url, self.size = url, size
+
+    def wrap(self, available_width, available_height):
+        return self.size, self.size
+
+    def draw(self):
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(self.url)
+        code.make()
+        module = self.size / (code.getModuleCount() + 2 * self.QUIET_ZONE)
+        self.canv.setFillColor(colors.black)
+        for row_no, row in enumerate(code.modules):
+            top = self.size - (row_no + self.QUIET_ZONE + 1) * module
+            column = self.QUIET_ZONE
+            for dark, run in itertools.groupby(bool(cell) for cell in row):
+                length = len(list(run))
+                if dark:
+                    self.canv.rect(column * module, top, length * module, module, stroke=0, fill=1)
+                column += length
+        self.canv.linkURL(self.url, (0, 0, self.size, self.size), relative=1)
+
+
+def _verification_block(filing) -> Flowable:
+    url = verify_url(filing)
+    issued = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    text = [
+        _p("扫描二维码或访问以下网址，核验本证明的当前状态：", "note_zh"),
+        _p(
+            "Scan the QR code or open this address to verify the current status of this certificate:",
+            "note_en",
+        ),
+        _p(url, "url"),
+        Spacer(1, 3 * mm),
+        _p(ISSUER_ZH, "value_zh"),
+        _p(ISSUER_EN, "value_en"),
+        _p(f"签发时间 {issued}（北京时间）", "note_zh"),
+        _p(f"Issued {issued} (Asia/Shanghai)", "note_en"),
+    ]
+    block = Table([[text, QrCode(url)]], colWidths=(WIDTH - QR_SIZE - 6 * mm, QR_SIZE + 6 * mm))
+    block.setStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 4),
+            ("TOPPADDING", (0, 0), (-1, -1), 5 * mm),
+        ]
+    )
+    return TopPadder(block)  # at the foot of the page; one row, so it moves to a new page whole
+
+
+def _decorate(filing):
+    """A double rule round every page; a later page (only with very long names) also says whose it is."""
+
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(1.2)
+        canvas.rect(12 * mm, 12 * mm, A4[0] - 24 * mm, A4[1] - 24 * mm)
+        canvas.setLineWidth(0.4)
+        canvas.rect(14 * mm, 14 * mm, A4[0] - 28 * mm, A4[1] - 28 * mm)
+        if doc.page > 1:
+            canvas.setFont(FONT, 7.5)
+            canvas.setFillColor(MUTED)
+            canvas.drawString(
+                MARGIN, 16 * mm, f"备案编号 Filing number {filing.filing_no} · 第{doc.page}页 page {doc.page}"
+            )
+        canvas.restoreState()
+
+    return draw
 
 
 def render(filing) -> bytes:
-    """The certificate of an ACTIVE filing as PDF bytes (the caller checks the status)."""
-    _fonts()
+    """The certificate of an ACTIVE filing as PDF bytes (the caller checks the status); the same document
+    whatever language is active."""
+    font()
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"Filing certificate {filing.filing_no}")
-    pdf.setAuthor("Zhejiang Provincial Department of Commerce")
-    page = _Page(pdf)
-    page.heading(
-        "跨境电子商务经营主体备案证明", "Cross-border E-commerce Operating Entity Filing Certificate"
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=20 * mm,
+        bottomMargin=MARGIN,
+        title=f"跨境电子商务经营主体备案证明 Filing certificate {filing.filing_no}",
+        author=f"{ISSUER_ZH} {ISSUER_EN}",
+        initialFontName=FONT,  # else reportlab lists Helvetica, a font that is never embedded, on each page
     )
-    page.fact("备案编号", "Filing number", value_latin=f"{filing.filing_no}  (version {filing.version})")
-    page.fact("主体名称", "Name", value_zh=filing.name_cn, value_latin=filing.name_en)
-    if filing.uscc:
-        page.fact("统一社会信用代码", "Unified social credit code", value_latin=filing.uscc)
-    page.fact(
-        "主体类型",
-        "Entity type",
-        value_zh=_label(lambda: filing.role_label, "zh-hans"),
-        value_latin=_label(lambda: filing.role_label, "en"),
-    )
-    page.fact("行政区划", "Administrative division", value_latin=division_label(filing.division_code))
-    when = timezone.localtime(filing.activated_at or timezone.now())
-    page.fact("生效日期", "In force since", value_latin=when.strftime("%Y-%m-%d"))
-    page.y -= 4 * mm
-    _qualification_rows(page, filing)
-    _qr(pdf, verify_url(filing))
-    pdf.setFont(CJK, 10)
-    pdf.drawString(20 * mm, 18 * mm, "浙江省商务厅")
-    pdf.setFont(LATIN, 8)
-    issued = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    pdf.drawString(
-        20 * mm, 13 * mm, f"Zhejiang Provincial Department of Commerce · issued {issued} (Asia/Shanghai)"
-    )
-    pdf.showPage()
-    pdf.save()
+    story = [
+        _p("跨境电子商务经营主体备案证明", "title_zh"),
+        _p("Cross-border E-commerce Operating Entity Filing Certificate", "title_en"),
+        Spacer(1, 7 * mm),
+        _facts_table(filing),
+        _p("资质　Qualifications", "section"),
+        _qualifications_table(filing),
+        _verification_block(filing),
+    ]
+    doc.build(story, onFirstPage=_decorate(filing), onLaterPages=_decorate(filing))
     return buffer.getvalue()

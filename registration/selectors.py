@@ -133,6 +133,7 @@ class Verification:
     name_cn: str
     filing_no: str
     as_of: object
+    name_en: str = ""  # the registered English name, for buyers abroad; never a natural person's
 
     @property
     def label(self):
@@ -146,12 +147,13 @@ def mask_person_name(name: str) -> str:
 
 
 def verification(token: str) -> Verification | None:
-    """What the public page may show for a certificate token: status, name and number; nothing else."""
+    """What the public page may show for a certificate token: status, name (Chinese and English) and number;
+    nothing else."""
     if not token or len(token) > 64:
         return None
     versions = list(
         EntityFiling.objects.filter(verify_token=token)
-        .only("status", "name_cn", "filing_no", "version", "status_changed_at", "subtype")
+        .only("status", "name_cn", "name_en", "filing_no", "version", "status_changed_at", "subtype")
         .order_by("-version")
     )
     if not versions:
@@ -163,8 +165,11 @@ def verification(token: str) -> Verification | None:
     }
     current = next((v for v in versions if v.status in states), versions[-1])
     state = states.get(current.status, CertificateState.NOT_IN_FORCE)
-    name = mask_person_name(current.name_cn) if current.is_natural_person else current.name_cn
-    return Verification(state, name, current.filing_no, current.status_changed_at)
+    if current.is_natural_person:
+        name_cn, name_en = mask_person_name(current.name_cn), ""
+    else:
+        name_cn, name_en = current.name_cn, current.name_en
+    return Verification(state, name_cn, current.filing_no, current.status_changed_at, name_en)
 
 
 def identity_holders(user, text: str):

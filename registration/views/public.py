@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from portal import identifiers
 from portal.context import current
+from portal.middleware import follows_browser_language
 from registration import legacy, selectors, services
 from registration.choices import SUBTYPES_OF, EntityType
 from registration.divisions import division_label
@@ -79,8 +80,11 @@ class SignupView(View):
 
 @never_cache
 @require_GET
+@follows_browser_language
 def verify(request, token: str):
-    """Public certificate check: current status, name and filing number, nothing else; never cached."""
+    """Public certificate check: current status, name and filing number, nothing else; never cached. Opened
+    by buyers abroad from the certificate's QR code, so it answers in the browser's language until the visitor
+    picks one with the switch on the page."""
     result = selectors.verification(token)
     if result is None:
         raise Http404

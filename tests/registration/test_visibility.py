@@ -107,7 +107,12 @@ def test_verification_of_a_natural_person_shows_the_masked_name(client, enterpri
         by=enterprise_admin,
         entity_type=EntityType.APPLICATION,
         subtype=Subtype.NATURAL_PERSON,
-        data={**builders.complete_data(), "name_cn": "王小明", "division_code": "330782"},
+        data={
+            **builders.complete_data(),
+            "name_cn": "王小明",
+            "name_en": "Wang Xiaoming",
+            "division_code": "330782",
+        },
     )
     for kind in (AttachmentKind.LEGAL_REP_ID, AttachmentKind.AUTHORISATION_LETTER):
         services.attachment_add(
@@ -125,6 +130,7 @@ def test_verification_of_a_natural_person_shows_the_masked_name(client, enterpri
         html = client.get(f"/registration/verify/{person.verify_token}/").content.decode()
     assert "王**" in html
     assert "王小明" not in html
+    assert "Wang Xiaoming" not in html  # nor the person's name in Latin letters
 
 
 SECRET_REASON = "内部意见：材料疑似伪造"
