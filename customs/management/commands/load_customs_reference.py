@@ -9,7 +9,7 @@ from portal.context import acting
 class Command(BaseCommand):
     help = (
         "Load the customs code lists (customs offices, sites, countries, currencies, transport modes, "
-        "package types, units, commodity codes) from CSV files, by default the shipped ones in customs/data/. "
+        "package types, units, commodity codes) from CSV files, by default those shipped in customs/data/. "
         "Rows are upserted by (code, valid_from); a new edition of a code closes the previous one. "
         "See docs/customs.md for the file format and how to load the full tariff."
     )
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--close-missing",
             action="store_true",
-            help="the file is a complete new edition: close the codes it no longer lists the day before it starts",
+            help="the file is a complete edition: close codes it no longer lists the day before it starts",
         )
 
     def handle(self, *args, only=None, file=None, close_missing=False, **options):
