@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from customs.models import Country, HSCode, ReferenceListInfo, SupervisedSite, Unit
 from customs.reference_lists import SPECS
@@ -19,6 +20,13 @@ from tests.customs.conftest import HS_HEADER
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("customs.migrations.0002_load_reference_data")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English here; ``test_problems_read_in_chinese_by_default`` checks Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def test_migrate_loads_every_shipped_list():
@@ -190,3 +198,10 @@ def test_the_command_refuses_a_malformed_file_with_the_line(write_csv):
 def test_the_command_needs_one_list_for_a_file():
     with pytest.raises(CommandError, match="--only"):
         call_command("load_customs_reference", "--file", "x.csv")
+
+
+def test_problems_read_in_chinese_by_default(write_csv):
+    path = write_csv("hs.csv", HS_HEADER + "12345,坏码,,011,,,,,,2022-01-01,\n")
+    with translation.override("zh-hans"), pytest.raises(ReferenceFileError) as raised:
+        reference_load(only=["hs"], files={"hs": path})
+    assert str(raised.value) == "hs.csv未导入：第4行：代码“12345”格式不正确（应为10位数字，章号01至97）。"
