@@ -12,3 +12,9 @@ class CustomsConfig(AppConfig):
         from portal.ui import register_nav
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
+        register_nav(
+            _("Customs code lists"),
+            "customs:reference",
+            [Role.CUSTOMS_OFFICER, Role.SYSTEM_ADMIN, Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR],
+            order=25,
+        )

@@ -1,11 +1,14 @@
-"""Officer pages of the customs department. The desk lists what was sent to it and what it answered."""
+"""Customs pages: the officer desk and the reference data."""
 
 from django.urls import path
 
+from customs.views import ReferenceIndexView, ReferenceListView
 from exchange.views import DepartmentDeskView
 
 app_name = "customs"
 
 urlpatterns = [
     path("officer/", DepartmentDeskView.as_view(department="customs"), name="officer"),
+    path("reference/", ReferenceIndexView.as_view(), name="reference"),
+    path("reference/<slug:list_name>/", ReferenceListView.as_view(), name="reference-list"),
 ]

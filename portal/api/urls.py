@@ -13,5 +13,6 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("exchange/", include("exchange.api.urls")),
     path("registration/", include("registration.api.urls")),
+    path("customs/", include("customs.api.urls")),
     path("", include(router.urls)),
 ]
