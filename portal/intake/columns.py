@@ -304,4 +304,10 @@ def _fast_date(column: Column):
     return fast
 
 
-_FAST_PATHS = {TEXT: _fast_text, CODE: _fast_text, INT: _fast_int, DECIMAL: _fast_decimal, DATE: _fast_date}
+_FAST_PATHS = {
+    TEXT: _fast_text,
+    CODE: lambda column: lambda value: _SLOW,
+    INT: _fast_int,
+    DECIMAL: _fast_decimal,
+    DATE: _fast_date,
+}

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 from portal.intake import messages as m
 from portal.intake.columns import Column, convert_values
 from portal.intake.registry import ROW, Importer, Problem
-from portal.intake.safe_open import IntakeRefused, column_letters, open_xlsx, parse_xml, refuse_merged
+from portal.intake.safe_open import IntakeRefused, column_letters, open_xlsx, parse_xml
 
 HEADER_SEARCH_ROWS = 20  # the header is the first non-empty row among these
 EXTRA_COLUMNS = 10  # cells this far right of the declared columns are still looked at (then refused)
@@ -142,7 +142,6 @@ def read_xlsx(content: bytes, importer: Importer, *, on_progress: Callable | Non
         max_row=HEADER_SEARCH_ROWS + max_rows + gap,
         max_col=len(columns) + EXTRA_COLUMNS,
     )
-    refuse_merged(sheet.merged)
     rows = sheet.rows
     header_at = next((i for i, raw in enumerate(rows[:HEADER_SEARCH_ROWS]) if not _is_empty(raw)), None)
     if header_at is None:

@@ -338,6 +338,7 @@ def open_xlsx(
         raise IntakeRefused("encrypted", ENCRYPTED) from None
     except (python_calamine.CalamineError, ValueError, TypeError, OverflowError):
         raise IntakeRefused("not_a_workbook", NOT_A_WORKBOOK) from None
+    refuse_merged(merged)
     return Sheet(name=name, rows=rows, merged=merged)
 
 

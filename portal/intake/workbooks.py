@@ -85,7 +85,7 @@ def error_workbook(importer, result, problems, *, language: str, problem_count: 
 
 def _marked_row(sheet, raw, found, columns, position_of, width):
     cells = [xlsx_value(v) for v in raw] + [None] * (width - len(raw))
-    reasons = []
+    reasons, marked = [], set()
     for problem in found:
         text = m.render(problem.message_id, problem.params)
         column = columns.get(problem.column)
@@ -97,13 +97,14 @@ def _marked_row(sheet, raw, found, columns, position_of, width):
         if position is None:
             continue
         cell = cells[position]
-        if not isinstance(cell, WriteOnlyCell):
-            cell = WriteOnlyCell(sheet, value=cell)
-            cell.fill = BAD_FILL
-            cells[position] = cell
-            cell.comment = Comment(text, "portal")
-        else:
+        if position in marked:
             cell.comment = Comment(f"{cell.comment.text}\n{text}", "portal")
+            continue
+        cell = WriteOnlyCell(sheet, value=cell)
+        cell.fill = BAD_FILL
+        cell.comment = Comment(text, "portal")
+        cells[position] = cell
+        marked.add(position)
     return [*cells, "\n".join(reasons)]
 
 
