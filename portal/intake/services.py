@@ -53,7 +53,6 @@ SYSTEM_ERROR = gettext_noop(
     "portal's operator if it happens again."
 )
 GAVE_UP = gettext_noop("The import stopped %(attempts)s times without finishing; nothing was saved.")
-WORKER_LOST = gettext_noop("The worker running the import stopped; the import was queued again.")
 NO_IMPORTER = gettext_noop("This kind of import is no longer available.")
 
 
