@@ -23,6 +23,7 @@ grant(
     "portal.view_all_organisation",
     "portal.view_all_user",
     "portal.view_all_auditevent",
+    "portal.view_all_importjob",
 )
 for _officer_role in (
     Role.COMMERCE_REVIEWER,

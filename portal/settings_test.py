@@ -27,8 +27,15 @@ if os.environ.get("REDIS_URL"):
 from portal.settings import *  # noqa: E402,F403
 from portal.settings import VAR_DIR  # noqa: E402
 
-# A test-only app that counts the business effects of receipts in every process (tests/effects).
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.effects", "tests.kitapp"]  # noqa: F405
+# Test-only apps: one counts the business effects of receipts in every process (tests/effects), one
+# registers an importer for the bulk-intake tests (tests/intake_app), one exercises the domain-app kit
+# (tests/kitapp: workflow, scoped pages and API).
+INSTALLED_APPS = [
+    *INSTALLED_APPS,  # noqa: F405
+    "tests.effects",
+    "tests.intake_app.apps.IntakeTestConfig",
+    "tests.kitapp",
+]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only: speed over strength
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

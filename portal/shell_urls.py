@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
+from portal.intake import views as intake
 from portal.views import audit, auth, home, inbox, profile, team
 
 app_name = "portal"
@@ -34,4 +35,7 @@ urlpatterns = [
     path("team/invitations/<int:pk>/revoke/", team.InvitationRevokeView.as_view(), name="invitation-revoke"),
     path("invitation/<str:token>/", team.invitation_accept, name="invitation-accept"),
     path("audit/", audit.AuditSearchView.as_view(), name="audit-search"),
+    path("imports/<uuid:public_id>/progress/", intake.import_progress, name="import-progress"),
+    path("imports/<uuid:public_id>/errors.xlsx", intake.import_error_workbook, name="import-error-workbook"),
+    path("imports/templates/<str:kind>.xlsx", intake.import_template, name="import-template"),
 ]

@@ -1,4 +1,4 @@
-"""Worker tasks of the shell: notification email. Thin: the logic is in services."""
+"""Worker tasks of the shell: notification email, bulk intake. Thin: the logic is in services."""
 
 import logging
 from datetime import timedelta
@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from portal.intake import tasks as intake_tasks  # noqa: F401  (registers portal.intake.run and .sweep)
 from portal.models import Notification
 
 log = logging.getLogger(__name__)

@@ -1,33 +1,24 @@
 """CSV and XLSX exports of the dashboard's tables, safe to open in a spreadsheet.
 
 Both are written from the same ``report.Report`` as the page. Every text cell a spreadsheet would read as a
-formula (one starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with an
-apostrophe, so it shows as text and never runs (OWASP "CSV injection"); numbers stay numbers.
+formula is neutralised by the shell's ``portal.spreadsheets`` (an apostrophe in front, so it shows as text and
+never runs; OWASP "CSV injection"); numbers stay numbers.
 """
 
 import csv
 import io
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from portal.spreadsheets import neutralise, xlsx_value
 from trade_statistics.report import VALUE_DATA_NOTE, Report, Table, month_label
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_MAX = 31
 SHEET_TITLE_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
-
-
-def neutralise(value):
-    """A cell value a spreadsheet shows as it is: numbers unchanged, formula-like text as text."""
-    if value is None or isinstance(value, int | float | Decimal):
-        return value
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+__all__ = ["neutralise", "to_csv", "to_xlsx", "xlsx_value"]
 
 
 def about_rows(report: Report) -> list[list]:
@@ -66,15 +57,6 @@ def to_csv(report: Report) -> str:
         for row in block:
             writer.writerow(["" if v is None else neutralise(v) for v in row])
     return buffer.getvalue()
-
-
-def xlsx_value(value):
-    """What goes into a workbook cell: neutralised, without the control characters XML cannot hold; an
-    empty text is an empty cell."""
-    value = neutralise(value)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value if value != "" else None
 
 
 def sheet_title(name, taken: set[str]) -> str:

@@ -4,9 +4,11 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from portal.api import views
+from portal.intake.api import ImportJobViewSet
 
 router = DefaultRouter()
 router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("imports", ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", views.ObtainTokenView.as_view(), name="token"),

@@ -1,7 +1,8 @@
-"""Models of the shell: organisations, users, audit events, notifications, API tokens, invitations."""
+"""Models of the shell: organisations, users, audit, notifications, API tokens, invitations, imports."""
 
 from portal.models.audit import AuditEvent
 from portal.models.base import ScopedQuerySet, TimeStampedModel
+from portal.models.intake import ImportJob, ImportProblem
 from portal.models.notification import Notification
 from portal.models.organisation import Organisation
 from portal.models.token import ApiToken
@@ -10,6 +11,8 @@ from portal.models.user import Invitation, User
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "ImportJob",
+    "ImportProblem",
     "Invitation",
     "Notification",
     "Organisation",

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 
 from portal.timeline import timeline_for
 
@@ -9,6 +10,19 @@ register = template.Library()
 def timeline(context, obj):
     """``{% timeline obj %}``: the object's audit events, messages and receipts, oldest first."""
     return {"entries": timeline_for(obj, context["request"].user), "request": context["request"]}
+
+
+@register.inclusion_tag("includes/import_progress.html")
+def import_progress(job):
+    """``{% import_progress job %}``: an import's live progress bar, outcome and error-workbook link."""
+    from portal.intake.views import progress_payload
+
+    payload = progress_payload(job)
+    return {
+        "job": job,
+        "p": payload,
+        "progress_url": None if payload["done"] else reverse("portal:import-progress", args=[job.public_id]),
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,20 @@
+"""Private file storage: uploads and generated files, served only through a permission-checked view."""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import cached_property
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under ``PRIVATE_MEDIA_ROOT``; ``url()`` refuses, so nothing can ever link to them directly."""
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def url(self, name):
+        raise ValueError("private files are served only through a permission-checked view")
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)
