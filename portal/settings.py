@@ -2,8 +2,10 @@
 
 Embedded defaults (no servers needed): SQLite in WAL mode under ``var/`` and a Celery broker in a SQLite
 file. ``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` (or ``CELERY_BROKER_URL``) to Redis.
-With ``DEBUG`` off (the default), ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` must be given or
-start-up fails naming the missing variable. See docs/configuration.md for every variable.
+With ``DEBUG`` off (the default), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` (PostgreSQL),
+``SITE_URL`` (https), ``EXCHANGE_CALLBACK_SECRET`` and ``FIELD_ENCRYPTION_KEY`` must be given, and published
+or weak values are refused (portal/deployment.py): start-up fails naming the variable. See
+docs/configuration.md for every variable.
 """
 
 from datetime import timedelta
@@ -13,6 +15,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from portal import deployment
 from portal.env import env_bool, env_float, env_int, env_list, env_str, require
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,19 +24,30 @@ VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 PRODUCTION = not DEBUG
 
-_DEV_SECRET = "dev-only-insecure-secret-key-never-use-in-production-5f1c9a"  # noqa: S105
 if PRODUCTION:
-    SECRET_KEY = require("SECRET_KEY", env_str("SECRET_KEY"), "production mode (DEBUG is off)")
+    # Present, and neither a value published in this repository nor a weak one (portal/deployment.py).
+    SECRET_KEY = deployment.check_secret(
+        "SECRET_KEY",
+        require("SECRET_KEY", env_str("SECRET_KEY"), "production mode (DEBUG is off)"),
+        min_length=50,
+        generate=deployment.GENERATE_SECRET_KEY,
+    )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         require("ALLOWED_HOSTS", "", "production mode (DEBUG is off); comma-separated host names")
+    deployment.check_allowed_hosts(ALLOWED_HOSTS)
     require("DATABASE_URL", env_str("DATABASE_URL"), "production mode runs on PostgreSQL, not SQLite")
+    # Every absolute link (password reset, invitations, notification emails, certificate QR codes) is built
+    # on SITE_URL, never on the request's Host header.
+    SITE_URL = deployment.check_site_url(
+        require("SITE_URL", env_str("SITE_URL"), "emails and certificates link to it").rstrip("/")
+    )
 else:
-    SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+    SECRET_KEY = env_str("SECRET_KEY", deployment.DEV_SECRET_KEY)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+    SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Applications -----------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -114,6 +128,8 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if PRODUCTION:
+        deployment.check_database_engine(DATABASES["default"]["ENGINE"])
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # An unreachable database must fail a request (and /healthz) in seconds, not hang it.
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
@@ -277,6 +293,8 @@ if FIELD_ENCRYPTION_KEY:
             "FIELD_ENCRYPTION_KEY must be one or more comma-separated Fernet keys "
             "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
         ) from None
+    if PRODUCTION:
+        deployment.check_fernet_keys("FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEY)
 
 # --- Email and notifications -------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -367,10 +385,16 @@ GOVMOCK_URL = env_str("GOVMOCK_URL", "http://127.0.0.1:8001").rstrip("/")
 # environment (HTTP_PROXY, .netrc): only this setting applies, and no per-request lookups are made.
 EXCHANGE_PROXY_URL = env_str("EXCHANGE_PROXY_URL", "")
 EXCHANGE_CALLBACK_SECRET = env_str(
-    "EXCHANGE_CALLBACK_SECRET", "" if PRODUCTION else "dev-only-callback-secret"
+    "EXCHANGE_CALLBACK_SECRET", "" if PRODUCTION else deployment.DEV_CALLBACK_SECRET
 )
 if PRODUCTION:
     require("EXCHANGE_CALLBACK_SECRET", EXCHANGE_CALLBACK_SECRET, "receipt callbacks are authenticated by it")
+    deployment.check_secret(
+        "EXCHANGE_CALLBACK_SECRET",
+        EXCHANGE_CALLBACK_SECRET,
+        min_length=32,
+        generate=deployment.GENERATE_CALLBACK_SECRET,
+    )
 EXCHANGE_KEY_DIR = Path(env_str("EXCHANGE_KEY_DIR", str(VAR_DIR / "exchange")))
 EXCHANGE_CONNECT_TIMEOUT = env_float("EXCHANGE_CONNECT_TIMEOUT", 3.0)
 EXCHANGE_READ_TIMEOUT = env_float("EXCHANGE_READ_TIMEOUT", 15.0)

@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import AuditVerb
-from portal.forms import LoginForm
+from portal.forms import LoginForm, SiteUrlPasswordResetForm
 from portal.services.audit import audit
 
 
@@ -35,6 +35,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Always answers the same way whether or not the address is known (no enumeration)."""
 
     template_name = "portal/auth/password_reset.html"
+    form_class = SiteUrlPasswordResetForm
     email_template_name = "portal/auth/password_reset_email.txt"
     subject_template_name = "portal/auth/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password-reset-done")

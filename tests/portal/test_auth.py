@@ -185,6 +185,21 @@ def test_password_reset_by_email_link(client, enterprise_admin):
     assert _login(client, enterprise_admin.username, new).status_code == 302
 
 
+def test_the_password_reset_link_is_built_on_site_url_not_on_the_host_header(
+    client, enterprise_admin, settings
+):
+    """A reset requested with a forged Host header still mails a link to the portal (Host poisoning)."""
+    settings.SITE_URL = "https://portal.zjcbec.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]  # a host the portal also answers for
+    response = client.post(
+        "/password/reset/", {"email": enterprise_admin.email}, headers={"host": "evil.example"}
+    )
+    assert response.status_code == 302
+    body = mail.outbox[0].body
+    assert "evil.example" not in body
+    assert re.search(r"^https://portal\.zjcbec\.example/password/reset/[^\s/]+/[^\s/]+/$", body, re.M)
+
+
 def test_password_reset_for_an_unknown_email_answers_identically(client, enterprise_admin):
     known = client.post("/password/reset/", {"email": enterprise_admin.email})
     unknown = client.post("/password/reset/", {"email": "nobody@nowhere.example"})
