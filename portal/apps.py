@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import roles, signals  # noqa: F401  (connect login/logout audit handlers)
+        from portal import checks, roles, signals  # noqa: F401  (register checks, connect audit handlers)
         from portal.choices import Role
         from portal.ui import register_nav
 

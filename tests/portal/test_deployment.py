@@ -16,7 +16,7 @@ TEXT_SUFFIXES = {".py", ".md", ".yml", ".yaml", ".toml", ".txt", ".sh", ".cfg", 
 
 _NAME = r"\b\w*(?:SECRET|secret|ENCRYPTION_KEY)\w*"
 # NAME = "literal" / NAME: 'literal' / name="literal" (Python, YAML, docs), and NAME=literal in shell lines.
-_QUOTED = re.compile(_NAME + r"""["']?\s*[:=]\s*(["'])([^"'\s]+)\1""")
+_QUOTED = re.compile(_NAME + r"""["']?\s*[:=]\s*(["'])([^"'\s$]+)\1""")  # "$..." is expanded, not written
 _SHELL = re.compile(r"^\s*(?:export\s+)?(" + _NAME + r")=([^\s\"'$\\()]+)", re.M)
 
 
@@ -97,3 +97,13 @@ def test_named_hosts_are_accepted(hosts):
 @pytest.mark.parametrize("url", ["https://portal.zjcbec.example", "https://portal.zjcbec.example:8443"])
 def test_an_https_origin_is_accepted_as_site_url(url):
     assert deployment.check_site_url(url) == url
+
+
+def test_a_static_file_missing_from_the_manifest_names_the_command_to_run(tmp_path):
+    """Collected static files older than the code: the page's error says what to run, not only what broke."""
+    from portal.storage import ManifestStaticStorage
+
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    storage = ManifestStaticStorage(location=tmp_path, base_url="/static/")
+    with pytest.raises(ValueError, match=r"portal\.css.*python manage\.py collectstatic --noinput"):
+        storage.url("portal/css/portal.css", force=True)

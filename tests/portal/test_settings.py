@@ -201,3 +201,37 @@ def test_every_variable_the_settings_read_is_documented():
     assert len(read) > 40  # the pattern still finds the readers
     missing = sorted(read - documented)
     assert not missing, f"add these to docs/configuration.md: {missing}"
+
+
+def _collectstatic(var_dir: Path) -> None:
+    result = _manage(["collectstatic", "--noinput"], {**PRODUCTION_ENV, "PORTAL_VAR_DIR": str(var_dir)})
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_without_collected_static_files_fails_the_check_saying_what_to_run(tmp_path):
+    """Without the manifest every page would answer 500; `check` (runserver, migrate) says so first."""
+    env = {**PRODUCTION_ENV, "PORTAL_VAR_DIR": str(tmp_path)}
+    result = _manage(["check"], env)
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr
+    assert "python manage.py collectstatic --noinput" in result.stderr
+
+    _collectstatic(tmp_path)
+    result = _manage(["check"], env)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_wsgi_application_refuses_to_start_without_collected_static_files(tmp_path):
+    """gunicorn runs no system checks: the WSGI module itself refuses, so workers fail to boot, saying why."""
+    load = "import portal.wsgi"
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env.update({**PRODUCTION_ENV, "PORTAL_VAR_DIR": str(tmp_path)})
+    result = subprocess.run([sys.executable, "-c", load], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "python manage.py collectstatic --noinput" in last_line
+
+    _collectstatic(tmp_path)
+    result = subprocess.run([sys.executable, "-c", load], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
