@@ -16,7 +16,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal import deployment
-from portal.env import env_bool, env_float, env_int, env_list, env_str, require
+from portal.env import env_bool, env_float, env_int, env_list, env_str, require, sizes_by_prefix
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -81,8 +81,9 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
-    # Before anything reads the body (CSRF reads request.POST), after the language rule so the refusal
-    # speaks the caller's language.
+    # Before anything reads the body (CSRF reads request.POST), after the language rule so the refusals
+    # speak the caller's language: first the size cap (413), then strict UTF-8 (400).
+    "portal.middleware.BodySizeLimitMiddleware",
     "portal.middleware.Utf8BodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -464,6 +465,15 @@ LOGGING = {
 REGISTRATION_SLA_WORKING_DAYS = env_int("REGISTRATION_SLA_WORKING_DAYS", 5)
 REGISTRATION_ATTACHMENT_MAX_BYTES = env_int("REGISTRATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REGISTRATION_SIGNUPS_PER_HOUR = env_int("REGISTRATION_SIGNUPS_PER_HOUR", 30)
+# Request bodies: portal.middleware.BodySizeLimitMiddleware answers 413 to a request whose Content-Length is
+# over the cap before anything reads the body (multipart uploads would otherwise be read whole first). The
+# default leaves 1 MiB above the largest attachment for the form around it; path prefixes that take larger
+# files (the customs Excel import, up to ~60 MB) get their own cap; the longest matching prefix wins. The
+# reverse proxy should cap bodies as well (docs/configuration.md).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", REGISTRATION_ATTACHMENT_MAX_BYTES + 1024 * 1024)
+REQUEST_BODY_MAX_BYTES_BY_PATH = sizes_by_prefix(
+    "REQUEST_BODY_MAX_BYTES_BY_PATH", env_list("REQUEST_BODY_MAX_BYTES_BY_PATH", [])
+)
 # Days an unverified account signed up by self-service is protected: after that, with no filing submitted
 # meanwhile, a new sign-up for the same credit code may claim it (ADR 0017).
 REGISTRATION_CLAIM_AFTER_DAYS = env_int("REGISTRATION_CLAIM_AFTER_DAYS", 14)

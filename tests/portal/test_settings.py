@@ -73,7 +73,14 @@ def test_production_settings_fail_naming_the_missing_variable(missing, how):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("DEBUG", "maybe"), ("LOGIN_FAILURE_LIMIT", "five"), ("EXCHANGE_READ_TIMEOUT", "15s")],
+    [
+        ("DEBUG", "maybe"),
+        ("LOGIN_FAILURE_LIMIT", "five"),
+        ("EXCHANGE_READ_TIMEOUT", "15s"),
+        ("REQUEST_BODY_MAX_BYTES", "11M"),
+        ("REQUEST_BODY_MAX_BYTES_BY_PATH", "/customs/imports/=60MB"),
+        ("REQUEST_BODY_MAX_BYTES_BY_PATH", "customs=62914560"),
+    ],
 )
 def test_a_malformed_value_fails_naming_the_variable(name, value):
     result = _setup({name: value})
