@@ -7,6 +7,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portal.addresses import client_address
 from portal.context import ActingContext, new_request_id, reset_context, set_context
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -38,7 +39,7 @@ class RequestIdMiddleware:
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
+    return client_address(request)
 
 
 def _via(request) -> str:

@@ -111,8 +111,10 @@ def test_lockout_counts_case_and_whitespace_variants_as_one_username(client, ent
     assert _login(client, username, factories.PASSWORD).status_code == 429
 
 
-def test_lockout_is_per_username_not_per_address(client, enterprise_admin, enterprise_operator):
-    """Colleagues behind one office address keep working while one account is locked (ADR 0005)."""
+def test_a_locked_account_does_not_stop_colleagues_at_the_same_address(
+    client, enterprise_admin, enterprise_operator
+):
+    """Colleagues behind one office address keep working while one account is locked there (ADR 0005)."""
     _fail_until_locked(client, enterprise_admin.username)
     colleague = Client()
     assert _login(colleague, enterprise_operator.username, factories.PASSWORD).status_code == 302

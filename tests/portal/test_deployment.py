@@ -1,5 +1,6 @@
 """portal/deployment.py: every secret written in the repository is refused; generated ones are accepted."""
 
+import os
 import re
 import secrets
 from pathlib import Path
@@ -21,11 +22,12 @@ _SHELL = re.compile(r"^\s*(?:export\s+)?(" + _NAME + r")=([^\s\"'$\\()]+)", re.M
 
 
 def _repository_files():
-    for path in ROOT.rglob("*"):
-        if any(part in SKIPPED_DIRS for part in path.relative_to(ROOT).parts):
-            continue
-        if path.is_file() and path.suffix in TEXT_SUFFIXES:
-            yield path
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]  # never descend into .venv and the like
+        for name in files:
+            path = Path(folder) / name
+            if path.suffix in TEXT_SUFFIXES:
+                yield path
 
 
 def _secret_literals() -> dict[str, str]:
