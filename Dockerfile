@@ -30,14 +30,16 @@ COPY . .
 RUN pip install --no-deps -e .
 
 # Static files collected at build time with the production storage (hashed, compressed; served by
-# whitenoise). Settings demand production values when DEBUG is off; these placeholders exist only for this
-# step, nothing connects to a database here, and the real values come from the environment at run time.
+# whitenoise). Settings demand production values when DEBUG is off and refuse any value written down
+# (portal/deployment.py), so this step generates throw-away secrets that exist only for it; nothing connects
+# to a database here, and the real values come from the environment at run time.
 RUN DEBUG=false \
-    SECRET_KEY=collectstatic-only \
+    SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
     ALLOWED_HOSTS=localhost \
     DATABASE_URL=postgres://build@localhost/build \
-    EXCHANGE_CALLBACK_SECRET=collectstatic-only \
-    FIELD_ENCRYPTION_KEY=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+    SITE_URL=https://localhost \
+    EXCHANGE_CALLBACK_SECRET="$(python -c 'import secrets; print(secrets.token_hex(32))')" \
+    FIELD_ENCRYPTION_KEY="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var /data/private /data/exchange /data/govmock \
     && chown -R portal:portal /app/var /data

@@ -1,5 +1,6 @@
 # One command to run the portal, one to test it. Both create .venv and install what they need.
 #   make run    - web :8000, worker, beat and govmock :8001 on SQLite (database and broker), with demo data
+#                 (DEBUG=false make run: production-like, collectstatic first; README.md)
 #   make test   - the whole suite (services it cannot find are skipped on a laptop, required when CI=true)
 #   make test-dates - the suite at other dates (tests/clock.py), as CI runs it
 PYTHON ?= python3

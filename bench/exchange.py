@@ -140,6 +140,7 @@ def configure(args, ports) -> dict:
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "https://127.0.0.1",  # required in production; the bench sends no links
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback, as behind the TLS-terminating proxy
         "GOVMOCK_CALLBACK_SECRET": secrets["EXCHANGE_CALLBACK_SECRET"],
         "LOG_LEVEL": "WARNING",
@@ -511,7 +512,12 @@ def main() -> None:
     ports = {"govmock": free_port(), "web": free_port()}
     env = configure(args, ports)
     ensure_database(args.database_url)
-    for command in (["migrate", "--no-input", "-v", "0"], ["exchange_init_ca"]):
+    # Static files first: production mode refuses to migrate or serve without them (portal/checks.py).
+    for command in (
+        ["collectstatic", "--noinput", "-v", "0"],
+        ["migrate", "--no-input", "-v", "0"],
+        ["exchange_init_ca"],
+    ):
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,

@@ -9,7 +9,8 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import roles, signals  # noqa: F401  (connect login/logout audit handlers)
+        # Register the system checks, connect the audit and login-limit signal handlers.
+        from portal import checks, login_limits, roles, signals  # noqa: F401
         from portal.choices import Role
         from portal.ui import register_nav
 

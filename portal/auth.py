@@ -3,6 +3,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def axes_username(request, credentials=None) -> str:
@@ -37,3 +38,25 @@ def lockout_response(request, original_response=None, credentials=None):
     if is_api_request(request):
         return JsonResponse(locked_out_body(), status=429)
     return render(request, "portal/auth/locked_out.html", status=429)
+
+
+def throttled_message(seconds: int) -> str:
+    return ngettext(
+        "Too many failed sign-in attempts from your network. Try again in %(seconds)d second.",
+        "Too many failed sign-in attempts from your network. Try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def throttled_response(request, seconds: int):
+    """429 for a client address over the failed-login limit (portal.login_limits): page or API error body."""
+    from portal.middleware import is_api_request
+
+    if is_api_request(request):
+        body = {"code": "throttled", "message": throttled_message(seconds), "field": None}
+        response = JsonResponse({**body, "errors": [body]}, status=429)
+    else:
+        context = {"message": throttled_message(seconds)}
+        response = render(request, "portal/auth/throttled.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

@@ -61,3 +61,17 @@ def require(name: str, value: str, reason: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} must be set: {reason}")
     return value
+
+
+def sizes_by_prefix(name: str, items: list[str]) -> dict[str, int]:
+    """``/path/prefix/=bytes`` items (from ``env_list``) as a mapping; a malformed item names the variable."""
+    sizes = {}
+    for item in items:
+        prefix, _sep, size = item.partition("=")
+        prefix, size = prefix.strip(), size.strip()
+        if not prefix.startswith("/") or not size.isdigit():
+            raise ImproperlyConfigured(
+                f"{name} must be comma-separated /path/prefix/=bytes items, got {item!r}"
+            )
+        sizes[prefix] = int(size)
+    return sizes

@@ -1,8 +1,11 @@
 """Forms of the shell. Labels and help texts are translatable; errors render next to their field."""
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import ROLES_OF_KIND, Role
@@ -21,6 +24,19 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("Username")
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].label = _("Password")
+
+
+class SiteUrlPasswordResetForm(PasswordResetForm):
+    """The mailed link is built on ``SITE_URL``, never on the Host header (which a caller can forge)."""
+
+    def save(self, **kwargs):
+        site = urlsplit(settings.SITE_URL)
+        kwargs.update(domain_override=site.netloc, use_https=site.scheme == "https")
+        kwargs["extra_email_context"] = {
+            **(kwargs.get("extra_email_context") or {}),
+            "site_url": settings.SITE_URL,
+        }
+        return super().save(**kwargs)
 
 
 class ProfileForm(forms.ModelForm):

@@ -10,6 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from portal.addresses import client_address
 from portal.context import ActingContext, new_request_id, reset_context, set_context
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -41,7 +42,7 @@ class RequestIdMiddleware:
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or ""
+    return client_address(request)
 
 
 def _via(request) -> str:
@@ -58,6 +59,38 @@ def _bad_encoding(request):
         return JsonResponse({**body, "errors": [body]}, status=400)
     message = _("The request is not valid UTF-8 text. Please submit the form again from the portal.")
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def body_limit(path: str) -> int:
+    """The largest body accepted for ``path``: the longest matching prefix's cap, else the general one."""
+    matches = [p for p in settings.REQUEST_BODY_MAX_BYTES_BY_PATH if path.startswith(p)]
+    if matches:
+        return settings.REQUEST_BODY_MAX_BYTES_BY_PATH[max(matches, key=len)]
+    return settings.REQUEST_BODY_MAX_BYTES
+
+
+class BodySizeLimitMiddleware:
+    """Answer 413 to a request that declares a body over the cap, before anything reads it.
+
+    Django reads a multipart upload whole (to memory or a temporary file) before a view can look at its size;
+    the reverse proxy caps bodies too, but the portal must not rely on it. Without a Content-Length (chunked)
+    Django reads no body at all under WSGI, so the declared length is the one to check.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django reads no body then either
+        limit = body_limit(request.path)
+        if declared > limit:
+            from portal.views.errors import request_too_large
+
+            return request_too_large(request, limit)
+        return self.get_response(request)
 
 
 class Utf8BodyMiddleware:

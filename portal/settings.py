@@ -2,8 +2,10 @@
 
 Embedded defaults (no servers needed): SQLite in WAL mode under ``var/`` and a Celery broker in a SQLite
 file. ``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` (or ``CELERY_BROKER_URL``) to Redis.
-With ``DEBUG`` off (the default), ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DATABASE_URL`` must be given or
-start-up fails naming the missing variable. See docs/configuration.md for every variable.
+With ``DEBUG`` off (the default), ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL`` (PostgreSQL),
+``SITE_URL`` (https), ``EXCHANGE_CALLBACK_SECRET`` and ``FIELD_ENCRYPTION_KEY`` must be given, and published
+or weak values are refused (portal/deployment.py): start-up fails naming the variable. See
+docs/configuration.md for every variable.
 """
 
 from datetime import timedelta
@@ -13,7 +15,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.env import env_bool, env_float, env_int, env_list, env_str, require
+from portal import deployment
+from portal.env import env_bool, env_float, env_int, env_list, env_str, require, sizes_by_prefix
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -21,19 +24,30 @@ VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
 PRODUCTION = not DEBUG
 
-_DEV_SECRET = "dev-only-insecure-secret-key-never-use-in-production-5f1c9a"  # noqa: S105
 if PRODUCTION:
-    SECRET_KEY = require("SECRET_KEY", env_str("SECRET_KEY"), "production mode (DEBUG is off)")
+    # Present, and neither a value published in this repository nor a weak one (portal/deployment.py).
+    SECRET_KEY = deployment.check_secret(
+        "SECRET_KEY",
+        require("SECRET_KEY", env_str("SECRET_KEY"), "production mode (DEBUG is off)"),
+        min_length=50,
+        generate=deployment.GENERATE_SECRET_KEY,
+    )
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         require("ALLOWED_HOSTS", "", "production mode (DEBUG is off); comma-separated host names")
+    deployment.check_allowed_hosts(ALLOWED_HOSTS)
     require("DATABASE_URL", env_str("DATABASE_URL"), "production mode runs on PostgreSQL, not SQLite")
+    # Every absolute link (password reset, invitations, notification emails, certificate QR codes) is built
+    # on SITE_URL, never on the request's Host header.
+    SITE_URL = deployment.check_site_url(
+        require("SITE_URL", env_str("SITE_URL"), "emails and certificates link to it").rstrip("/")
+    )
 else:
-    SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+    SECRET_KEY = env_str("SECRET_KEY", deployment.DEV_SECRET_KEY)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+    SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Applications -----------------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -67,8 +81,9 @@ MIDDLEWARE = [
     "portal.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
-    # Before anything reads the body (CSRF reads request.POST), after the language rule so the refusal
-    # speaks the caller's language.
+    # Before anything reads the body (CSRF reads request.POST), after the language rule so the refusals
+    # speak the caller's language: first the size cap (413), then strict UTF-8 (400).
+    "portal.middleware.BodySizeLimitMiddleware",
     "portal.middleware.Utf8BodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,6 +131,8 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
+    if PRODUCTION:
+        deployment.check_database_engine(DATABASES["default"]["ENGINE"])
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # An unreachable database must fail a request (and /healthz) in seconds, not hang it.
         DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
@@ -195,7 +212,8 @@ CELERY_TASK_PUBLISH_RETRY = False
 
 # --- Auth and security ----------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked (username, address) pair
+    "portal.login_limits.UsernameCeilingBackend",  # refuses a username over the ceiling across addresses
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -206,21 +224,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
-# Lockout (django-axes): per account, whatever the source address, so a password-guessing run from many
-# addresses still stops; the page shown is the same whether or not the account exists (no enumeration).
+# Password guessing (ADR 0005). Lockout (django-axes) per (username, client address): an attacker's failures
+# lock the account only for the attacker's address, never for its owner elsewhere. A ceiling per username
+# across addresses bounds distributed guessing (portal.login_limits), and a throttle per client address
+# slows password spraying. The answers are the same whether or not the account exists (no enumeration).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.addresses.client_network"
+LOGIN_USERNAME_FAILURE_LIMIT = env_int("LOGIN_USERNAME_FAILURE_LIMIT", 50)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_WINDOW_SECONDS = env_int("LOGIN_ADDRESS_WINDOW_SECONDS", 60)
+# Proxies in front of the portal whose X-Forwarded-For entries are trusted for the client's address (login
+# limits, audit, API throttles); 0 uses the peer address, so a forged header cannot choose it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.auth.lockout_response"  # page for browsers, JSON for the API; 429
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 AXES_SENSITIVE_PARAMETERS = ["password", "new_password1", "new_password2", "old_password"]
 AXES_USERNAME_CALLABLE = "portal.auth.axes_username"
-# axes.W006 warns that a lockout keyed on something other than the address can be dodged by rotating
-# user agents or cookies. Ours is keyed on the username, which rotating those does not change; adding the
-# address would lock whole government offices behind one NAT address after five typos.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -279,6 +302,8 @@ if FIELD_ENCRYPTION_KEY:
             "FIELD_ENCRYPTION_KEY must be one or more comma-separated Fernet keys "
             "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
         ) from None
+    if PRODUCTION:
+        deployment.check_fernet_keys("FIELD_ENCRYPTION_KEY", FIELD_ENCRYPTION_KEY)
 
 # --- Email and notifications -------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -314,7 +339,7 @@ if DEBUG:
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "portal.storage.ManifestStaticStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -340,9 +365,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
-    # Proxies in front of the portal whose X-Forwarded-For the throttles may trust (0: use the peer address;
-    # a spoofed header must not reset a client's throttle).
-    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # the same rule as portal.addresses
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 SPECTACULAR_SETTINGS = {
@@ -369,10 +392,16 @@ GOVMOCK_URL = env_str("GOVMOCK_URL", "http://127.0.0.1:8001").rstrip("/")
 # environment (HTTP_PROXY, .netrc): only this setting applies, and no per-request lookups are made.
 EXCHANGE_PROXY_URL = env_str("EXCHANGE_PROXY_URL", "")
 EXCHANGE_CALLBACK_SECRET = env_str(
-    "EXCHANGE_CALLBACK_SECRET", "" if PRODUCTION else "dev-only-callback-secret"
+    "EXCHANGE_CALLBACK_SECRET", "" if PRODUCTION else deployment.DEV_CALLBACK_SECRET
 )
 if PRODUCTION:
     require("EXCHANGE_CALLBACK_SECRET", EXCHANGE_CALLBACK_SECRET, "receipt callbacks are authenticated by it")
+    deployment.check_secret(
+        "EXCHANGE_CALLBACK_SECRET",
+        EXCHANGE_CALLBACK_SECRET,
+        min_length=32,
+        generate=deployment.GENERATE_CALLBACK_SECRET,
+    )
 EXCHANGE_KEY_DIR = Path(env_str("EXCHANGE_KEY_DIR", str(VAR_DIR / "exchange")))
 EXCHANGE_CONNECT_TIMEOUT = env_float("EXCHANGE_CONNECT_TIMEOUT", 3.0)
 EXCHANGE_READ_TIMEOUT = env_float("EXCHANGE_READ_TIMEOUT", 15.0)
@@ -442,6 +471,15 @@ LOGGING = {
 REGISTRATION_SLA_WORKING_DAYS = env_int("REGISTRATION_SLA_WORKING_DAYS", 5)
 REGISTRATION_ATTACHMENT_MAX_BYTES = env_int("REGISTRATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 REGISTRATION_SIGNUPS_PER_HOUR = env_int("REGISTRATION_SIGNUPS_PER_HOUR", 30)
+# Request bodies: portal.middleware.BodySizeLimitMiddleware answers 413 to a request whose Content-Length is
+# over the cap before anything reads the body (multipart uploads would otherwise be read whole first). The
+# default leaves 1 MiB above the largest attachment for the form around it; path prefixes that take larger
+# files (the customs Excel import, up to ~60 MB) get their own cap; the longest matching prefix wins. The
+# reverse proxy should cap bodies as well (docs/configuration.md).
+REQUEST_BODY_MAX_BYTES = env_int("REQUEST_BODY_MAX_BYTES", REGISTRATION_ATTACHMENT_MAX_BYTES + 1024 * 1024)
+REQUEST_BODY_MAX_BYTES_BY_PATH = sizes_by_prefix(
+    "REQUEST_BODY_MAX_BYTES_BY_PATH", env_list("REQUEST_BODY_MAX_BYTES_BY_PATH", [])
+)
 # Days an unverified account signed up by self-service is protected: after that, with no filing submitted
 # meanwhile, a new sign-up for the same credit code may claim it (ADR 0017).
 REGISTRATION_CLAIM_AFTER_DAYS = env_int("REGISTRATION_CLAIM_AFTER_DAYS", 14)

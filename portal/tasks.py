@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,11 @@ from portal.intake import tasks as intake_tasks  # noqa: F401  (registers portal
 from portal.models import Notification
 
 log = logging.getLogger(__name__)
+
+
+def _absolute(url: str) -> str:
+    """A portal path as a link that opens from a mail client: on ``SITE_URL``, the public origin."""
+    return settings.SITE_URL + url if url.startswith("/") else url
 
 
 @shared_task(acks_late=True)
@@ -29,7 +35,9 @@ def send_notification_emails(ids: list[int]) -> int:
             if row is None:
                 continue
             try:
-                send_mail(row.title, f"{row.body}\n\n{row.url}".strip(), None, [row.recipient.email])
+                send_mail(
+                    row.title, f"{row.body}\n\n{_absolute(row.url)}".strip(), None, [row.recipient.email]
+                )
             except Exception:
                 log.warning("email for notification %s failed; the sweep retries", pk, exc_info=True)
                 continue

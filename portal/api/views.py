@@ -12,7 +12,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from portal.api.viewsets import ScopedReadOnlyViewSet
-from portal.auth import locked_out_body
+from portal.auth import locked_out_body, throttled_response
+from portal.login_limits import address_retry_after
 from portal.models import Notification
 from portal.services import notifications, tokens
 
@@ -40,6 +41,9 @@ class ObtainTokenView(APIView):
         },
     )
     def post(self, request):
+        retry_after = address_retry_after(request._request)  # before any password is checked (ADR 0005)
+        if retry_after:
+            return throttled_response(request._request, retry_after)
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

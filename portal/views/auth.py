@@ -5,8 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.auth import throttled_response
 from portal.choices import AuditVerb
-from portal.forms import LoginForm
+from portal.forms import LoginForm, SiteUrlPasswordResetForm
+from portal.login_limits import address_retry_after
 from portal.services.audit import audit
 
 
@@ -14,6 +16,13 @@ class LoginView(auth_views.LoginView):
     template_name = "portal/auth/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # An address over the failed-login limit is answered before any password is checked (ADR 0005).
+        retry_after = address_retry_after(request)
+        if retry_after:
+            return throttled_response(request, retry_after)
+        return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -35,6 +44,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Always answers the same way whether or not the address is known (no enumeration)."""
 
     template_name = "portal/auth/password_reset.html"
+    form_class = SiteUrlPasswordResetForm
     email_template_name = "portal/auth/password_reset_email.txt"
     subject_template_name = "portal/auth/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password-reset-done")

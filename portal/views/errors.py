@@ -1,6 +1,8 @@
 """Error pages in the user's language, and the CSRF failure page."""
 
+from django.conf import settings
 from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from portal.middleware import is_api_request
@@ -17,6 +19,22 @@ def _error(request, status: int, title: str, detail: str, code: str = ""):
         return JsonResponse({**body, "errors": [body]}, status=status)
     return render(
         request, "portal/error.html", {"status": status, "title": title, "detail": detail}, status=status
+    )
+
+
+def request_too_large(request, limit: int):
+    """413 from ``BodySizeLimitMiddleware``: the body was not read, so nothing of it was saved."""
+    size = filesizeformat(limit)
+    return _error(
+        request,
+        413,
+        _("The request is too large: at most %(size)s can be sent here.") % {"size": size},
+        _(
+            "Nothing was saved. Choose a smaller file (attachments may be at most %(attachment)s) and try "
+            "again."
+        )
+        % {"attachment": filesizeformat(settings.REGISTRATION_ATTACHMENT_MAX_BYTES)},
+        code="request_too_large",
     )
 
 

@@ -111,8 +111,10 @@ def test_lockout_counts_case_and_whitespace_variants_as_one_username(client, ent
     assert _login(client, username, factories.PASSWORD).status_code == 429
 
 
-def test_lockout_is_per_username_not_per_address(client, enterprise_admin, enterprise_operator):
-    """Colleagues behind one office address keep working while one account is locked (ADR 0005)."""
+def test_a_locked_account_does_not_stop_colleagues_at_the_same_address(
+    client, enterprise_admin, enterprise_operator
+):
+    """Colleagues behind one office address keep working while one account is locked there (ADR 0005)."""
     _fail_until_locked(client, enterprise_admin.username)
     colleague = Client()
     assert _login(colleague, enterprise_operator.username, factories.PASSWORD).status_code == 302
@@ -183,6 +185,21 @@ def test_password_reset_by_email_link(client, enterprise_admin):
     assert AuditEvent.objects.filter(verb=AuditVerb.PASSWORD_RESET, actor=enterprise_admin).exists()
     assert client.get(link).context["validlink"] is False  # the link works once
     assert _login(client, enterprise_admin.username, new).status_code == 302
+
+
+def test_the_password_reset_link_is_built_on_site_url_not_on_the_host_header(
+    client, enterprise_admin, settings
+):
+    """A reset requested with a forged Host header still mails a link to the portal (Host poisoning)."""
+    settings.SITE_URL = "https://portal.zjcbec.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]  # a host the portal also answers for
+    response = client.post(
+        "/password/reset/", {"email": enterprise_admin.email}, headers={"host": "evil.example"}
+    )
+    assert response.status_code == 302
+    body = mail.outbox[0].body
+    assert "evil.example" not in body
+    assert re.search(r"^https://portal\.zjcbec\.example/password/reset/[^\s/]+/[^\s/]+/$", body, re.M)
 
 
 def test_password_reset_for_an_unknown_email_answers_identically(client, enterprise_admin):

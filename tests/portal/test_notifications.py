@@ -138,12 +138,13 @@ def test_no_email_for_users_without_an_address_or_when_not_wanted(
     assert callbacks == []
 
 
-def test_the_email_task_sends_each_notification_once(enterprise_admin):
+def test_the_email_task_sends_each_notification_once(enterprise_admin, settings):
+    settings.SITE_URL = "https://portal.zjcbec.example"
     (row,) = notify(recipients=[enterprise_admin], verb="x", title="t", body="b", url="/inbox/")
     assert send_notification_emails([row.pk]) == 1
     assert send_notification_emails([row.pk]) == 0
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].body == "b\n\n/inbox/"
+    assert mail.outbox[0].body == "b\n\nhttps://portal.zjcbec.example/inbox/"  # a link that opens from a mail
 
 
 def test_a_refused_email_stays_unsent_and_the_sweep_sends_it_later(monkeypatch, enterprise_admin):
