@@ -8,6 +8,11 @@ class CustomsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from customs.messages import MESSAGE_TYPES
+        from exchange.registry import register_message_type
+
+        for spec in MESSAGE_TYPES:
+            register_message_type(spec)
         from portal.choices import Role
         from portal.ui import register_nav
 

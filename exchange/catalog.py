@@ -1,4 +1,7 @@
-"""The message types the portal sends and what each receipt status means (DOMAIN.md §3.3–3.6, protocol §3).
+"""The protocol: what each receipt status means and how it ranks (DOMAIN.md §3.3–3.6, protocol §3).
+
+The message types themselves are declared by the apps that send them (``register_message_type`` from their
+``AppConfig.ready()``): registration its qualification requests, customs its CEB documents, and so on.
 
 A receipt's ``rank`` orders it within its message's life: a receipt applies only if it ranks above what
 the message already has, so duplicates and late arrivals never move a status backwards. Finality depends
@@ -9,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from exchange.choices import Department, Outcome
+from exchange.choices import Outcome
 
 CEB_NAMESPACE = "http://www.chinaport.gov.cn/ceb"
 FINAL_RANK = 100
@@ -23,6 +26,8 @@ class MessageType:
     max_nodes: int = 100
     label: object = ""
     final_success: frozenset = frozenset()  # statuses that end this type's journey successfully
+    # Statuses after which the department waits for the sender (no receipt is due, never overdue).
+    waits_for_sender: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -74,78 +79,32 @@ JSON_STATUS = {
     "SCHEMA_ERROR": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Format error")),
 }
 
-_C, _CI, _S, _T, _M = Department.CUSTOMS, Department.CIQ, Department.SAFE, Department.TAX, Department.COMMERCE
 
-MESSAGE_TYPES: dict[str, MessageType] = {
-    t.code: t
-    for t in [
-        MessageType("CEB303Message", _C, "ceb", label=_("Export order"), final_success=frozenset({"120"})),
-        MessageType("CEB403Message", _C, "ceb", label=_("Payment receipt"), final_success=frozenset({"120"})),
-        MessageType("CEB505Message", _C, "ceb", label=_("Waybill"), final_success=frozenset({"120"})),
-        MessageType(
-            "CEB507Message",
-            _C,
-            "ceb",
-            label=_("Arrival at the supervised site"),
-            final_success=frozenset({"120", "399"}),
-        ),
-        MessageType(
-            "CEB509Message", _C, "ceb", label=_("Departure"), final_success=frozenset({"120", "399"})
-        ),
-        MessageType(
-            "CEB603Message", _C, "ceb", label=_("Export inventory list"), final_success=frozenset({"899"})
-        ),
-        MessageType(
-            "CEB605Message",
-            _C,
-            "ceb",
-            label=_("Inventory list cancellation"),
-            final_success=frozenset({"399"}),
-        ),
-        MessageType(
-            "CEB607Message",
-            _C,
-            "ceb",
-            label=_("Master bill / parcel link"),
-            final_success=frozenset({"120", "399"}),
-        ),
-        MessageType("CEB701Message", _C, "ceb", label=_("Summary declaration application")),
-        MessageType("customs.registration", _C, "json", label=_("Customs registration")),
-        MessageType("eport.card", _C, "json", label=_("China E-Port card")),
-        MessageType("commerce.ft_operator", _M, "json", label=_("Foreign-trade operator filing")),
-        MessageType("commerce.filing_status", _M, "json", label=_("Filing register update")),
-        MessageType("ciq.enterprise_filing", _CI, "json", label=_("Inspection filing")),
-        MessageType("ciq.product_filing", _CI, "json", label=_("Product filing")),
-        MessageType("ciq.inspection", _CI, "json", label=_("Inspection request")),
-        MessageType("safe.directory", _S, "json", label=_("Trade forex directory registration")),
-        MessageType("safe.receipt", _S, "json", label=_("Forex receipt")),
-        MessageType("tax.refund_filing", _T, "json", label=_("Export tax refund filing")),
-        MessageType("tax.refund", _T, "json", label=_("Tax refund application")),
-        MessageType("tax.zone_record", _T, "json", label=_("Pilot-zone export record")),
-    ]
-}
+def message_types() -> dict[str, MessageType]:
+    """Every message type the apps declared (``exchange.registry.register_message_type``)."""
+    from exchange.registry import message_types as declared
 
-
-# Statuses after which the department waits for the sender, not the other way round: an inventory list at
-# 399 is released (800) only after the sender's CEB507 arrival, and closed (899) after its CEB509 departure.
-# No receipt is "expected" from the department in these states, so they never count as overdue.
-WAITS_FOR_SENDER = {"CEB603Message": frozenset({"399", "800"})}
+    return declared()
 
 
 def waits_for_sender(message_type_code: str, status: str) -> bool:
-    return status in WAITS_FOR_SENDER.get(message_type_code, frozenset())
+    """After some statuses the department waits for the sender, not the other way round (an inventory list at
+    399 is released only after the sender's arrival report): no receipt is expected, so it is never
+    overdue."""
+    spec = message_types().get(message_type_code)
+    return spec is not None and status in spec.waits_for_sender
 
 
 def message_type(code: str) -> MessageType:
     try:
-        return MESSAGE_TYPES[code]
+        return message_types()[code]
     except KeyError:
         raise ValueError(f"unknown message type {code!r}") from None
 
 
 def meaning(message_type_code: str, status: str) -> StatusMeaning | None:
     """How a receipt status ranks for a message of this type; None if the status is unknown."""
-    spec = MESSAGE_TYPES.get(message_type_code)
+    spec = message_types().get(message_type_code)
     if spec is None:
         return None
     if spec.fmt == "json":

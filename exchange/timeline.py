@@ -12,7 +12,7 @@ _TONE = {Outcome.SUCCESS: "success", Outcome.ERROR: "error", Outcome.NEEDS_ACTIO
 
 
 def _message_entries(message: Message) -> list[TimelineEntry]:
-    spec = catalog.MESSAGE_TYPES.get(message.message_type)
+    spec = catalog.message_types().get(message.message_type)
     label = str(spec.label) if spec else message.message_type
     department = dict(Department.choices).get(message.department, message.department)
     url = reverse("exchange:message", args=[message.pk])

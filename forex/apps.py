@@ -8,6 +8,11 @@ class ForexConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from exchange.registry import register_message_type
+        from forex.messages import MESSAGE_TYPES
+
+        for spec in MESSAGE_TYPES:
+            register_message_type(spec)
         from portal.choices import Role
         from portal.ui import register_nav
 

@@ -8,12 +8,18 @@ class RegistrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from exchange.registry import register_message_type
+        from registration.messages import MESSAGE_TYPES
+
+        for spec in MESSAGE_TYPES:
+            register_message_type(spec)
         from exchange.registry import register_handlers
         from portal.choices import Role
         from portal.roles import grant
         from portal.seeding import register_seeder
         from portal.ui import register_nav, register_timeline_source
         from registration import matrix, panels
+        from registration.models import EntityFiling, QualificationTask
         from registration.seeding import seed_registration
         from registration.services import qualifications
         from registration.timeline import qualification_timeline
@@ -31,10 +37,17 @@ class RegistrationConfig(AppConfig):
 
         for spec in matrix.SPECS.values():
             register_handlers(
-                spec.message_type, on_receipt=qualifications.on_receipt, on_failure=qualifications.on_failure
+                spec.message_type,
+                subject=QualificationTask,
+                locker=qualifications.lock_tasks,
+                on_receipt=qualifications.on_receipt,
+                on_failure=qualifications.on_failure,
             )
+        # Status updates are about the filing; the register's answer needs no lock on it (it only tells).
         register_handlers(
             "commerce.filing_status",
+            subject=EntityFiling,
+            locker=qualifications.filings_by_pk,
             on_receipt=qualifications.on_status_receipt,
             on_failure=qualifications.on_status_failure,
         )

@@ -19,7 +19,7 @@ from django.utils import timezone
 from exchange import signing, transport
 from exchange.choices import EnvelopeStatus, MessageStatus
 from exchange.models import Envelope, Message
-from exchange.registry import handlers_for
+from exchange.registry import dispatch_failure
 from exchange.services.batching import dispatch
 from exchange.services.common import log, note_department, transport_transaction
 from portal.choices import AuditVerb
@@ -172,9 +172,7 @@ def _record_failure(envelope: Envelope, envelope_status: str, message_status: st
         for message in moved:
             message.status = message_status
             message.last_error = result.error
-            handler = handlers_for(message.message_type).on_failure
-            if handler is not None:
-                handler(message)
+            dispatch_failure(message)
 
 
 def _schedule_retry(envelope: Envelope, result) -> None:

@@ -20,7 +20,7 @@ from exchange import catalog
 from exchange.choices import MessageStatus, Outcome, ReceiptDisposition
 from exchange.models import Message, Receipt
 from exchange.parsing import ReceiptParseError, parse
-from exchange.registry import handlers_for
+from exchange.registry import dispatch_receipts
 from exchange.services.common import log
 from portal.choices import AuditVerb
 from portal.services.audit import audit
@@ -254,9 +254,7 @@ def _advance(message: Message, receipt: Receipt, meaning) -> None:
             reason=f"{receipt.status_code} {receipt.info}".strip()[:500],
             payload={"receipt": receipt.receipt_id, "department": message.department},
         )
-    handler = handlers_for(message.message_type).on_receipt
-    if handler is not None:
-        handler(message, receipt)
+    dispatch_receipts(message.message_type, [(message, receipt)])
 
 
 def _all_parts_in(message: Message, receipt: Receipt) -> bool:

@@ -8,7 +8,6 @@ Guarantees:
 * the filing becomes ACTIVE in the transaction that completes its last mandatory task.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -200,32 +199,22 @@ def qualification_retry(*, task, by) -> QualificationTask:
 
 
 # --- exchange handlers ------------------------------------------------------------------------------------
-def _subject_pk(message, model) -> int | None:
-    """The subject's primary key when the message is about a ``model`` row; other apps (and tests) send the
-    same message types about other things, or about nothing."""
-    if not message.subject_id or message.subject_type_id != ContentType.objects.get_for_model(model).pk:
-        return None
-    return int(message.subject_id) if message.subject_id.isdigit() else None
+def lock_tasks(pks) -> dict[int, QualificationTask]:
+    """The exchange's locker for receipts about qualification tasks: each task's filing (and the version it
+    changes) first, then the task, the order every registration service takes. ``task.filing`` is the locked
+    filing."""
+    filing_of = dict(QualificationTask.objects.filter(pk__in=pks).values_list("pk", "filing_id"))
+    filings = {fid: lock(EntityFiling(pk=fid)) for fid in sorted(set(filing_of.values()))}
+    tasks = {}
+    for task in QualificationTask.objects.select_for_update().filter(pk__in=filing_of).order_by("pk"):
+        task.filing = filings[task.filing_id]
+        tasks[task.pk] = task
+    return tasks
 
 
-def _task_of(message) -> tuple[QualificationTask, EntityFiling] | None:
-    pk = _subject_pk(message, QualificationTask)
-    filing_id = (
-        QualificationTask.objects.filter(pk=pk).values_list("filing_id", flat=True).first() if pk else None
-    )
-    if filing_id is None:
-        return None
-    filing = lock(EntityFiling(pk=filing_id))  # the filing (and its previous version) first, as services do
-    task = QualificationTask.objects.select_for_update().get(pk=pk)
-    return task, filing
-
-
-def on_receipt(message, receipt) -> None:
-    """Apply a department's receipt to its qualification task (registered with the exchange)."""
-    found = _task_of(message)
-    if found is None:
-        return
-    task, filing = found
+def on_receipt(task: QualificationTask, message, receipt) -> None:
+    """Apply a department's receipt to its qualification task (bound to ``QualificationTask`` messages)."""
+    filing = task.filing
     if task.status == TaskStatus.DONE:
         return
     meaning = catalog.meaning(message.message_type, receipt.status_code)
@@ -241,12 +230,9 @@ def on_receipt(message, receipt) -> None:
     lifecycle.activate_if_ready(filing)
 
 
-def on_failure(message) -> None:
+def on_failure(task: QualificationTask, message) -> None:
     """The department refused the message outright, or it could not be delivered."""
-    found = _task_of(message)
-    if found is None:
-        return
-    task, filing = found
+    filing = task.filing
     if task.status != TaskStatus.DONE and task.message_id == message.pk:
         _refused(
             task, filing, TaskStatus.FAILED, message.last_error or _("The message could not be delivered.")
@@ -308,12 +294,13 @@ def _refused(task: QualificationTask, filing: EntityFiling, status: str, reason:
     tell_bureau(filing, verb="qualification_refused", title=title, body=body, params=params)
 
 
-def on_status_failure(message) -> None:
+def filings_by_pk(pks) -> dict[int, EntityFiling]:
+    """Filings about which the commerce register answered: read, not locked (the answer only tells people)."""
+    return EntityFiling.objects.in_bulk(pks)
+
+
+def on_status_failure(filing: EntityFiling, message) -> None:
     """The commerce register did not take a status update: tell the supervisors (it needs replaying)."""
-    pk = _subject_pk(message, EntityFiling)
-    filing = EntityFiling.objects.filter(pk=pk).first() if pk else None
-    if filing is None:
-        return
     tell_bureau(
         filing,
         verb="register_update_failed",
@@ -324,7 +311,7 @@ def on_status_failure(message) -> None:
     )
 
 
-def on_status_receipt(message, receipt) -> None:
+def on_status_receipt(filing: EntityFiling, message, receipt) -> None:
     meaning = catalog.meaning(message.message_type, receipt.status_code)
     if meaning is not None and meaning.final and meaning.outcome != Outcome.SUCCESS:
-        on_status_failure(message)
+        on_status_failure(filing, message)

@@ -50,7 +50,7 @@ def json_receipt():
 @pytest.fixture(autouse=True)
 def _restore_handlers():
     """Tests register their own receipt handlers; put the apps' real ones back afterwards."""
-    saved = {key: list(value) for key, value in registry._handlers.items()}
+    saved = {key: list(value) for key, value in registry._bindings.items()}
     yield
-    registry._handlers.clear()
-    registry._handlers.update(saved)
+    registry._bindings.clear()
+    registry._bindings.update(saved)
