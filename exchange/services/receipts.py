@@ -23,7 +23,7 @@ from exchange.parsing import ReceiptParseError, parse
 from exchange.registry import dispatch_receipts
 from exchange.services.common import log
 from portal.choices import AuditVerb
-from portal.services.audit import audit
+from portal.services.audit import audit_many, build_event
 
 REQUIRED_KEYS = ("receipt_id", "department", "raw")
 FLAGGED = frozenset(
@@ -62,10 +62,21 @@ def receipts_ingest(items: list, *, via: str, department: str = "") -> dict:
             "receipt_id", flat=True
         )
     )
+    fresh, seen = [], set(known)
     for item in items:
-        if item["receipt_id"] in known:
+        if item["receipt_id"] in seen:
             counts["duplicates"] += 1
-            continue
+        else:
+            seen.add(item["receipt_id"])
+            fresh.append(item)
+    outcomes = _ingest_batch(fresh, via=via, channel=department)
+    if outcomes is not None:
+        for outcome in outcomes:
+            counts["accepted"] += 1
+            counts["applied"] += outcome == ReceiptDisposition.APPLIED
+            counts["flagged"] += outcome in FLAGGED
+        return counts
+    for item in fresh:
         outcome = _ingest_one(item, via=via, channel=department)
         if outcome is None:
             counts["duplicates"] += 1
@@ -75,6 +86,93 @@ def receipts_ingest(items: list, *, via: str, department: str = "") -> dict:
         counts["applied"] += outcome == ReceiptDisposition.APPLIED
         counts["flagged"] += outcome in FLAGGED
     return counts
+
+
+def _ingest_batch(items: list[dict], *, via: str, channel: str) -> list[str] | None:
+    """The volume path: the whole batch in one transaction — the messages locked in one query, the receipts
+    and the audit events in multi-row INSERTs, the messages in one bulk UPDATE, each handler binding called
+    once with its batch. None when the batch needs the careful path (one item at a time, each in its own
+    transaction): a repeatable status, a receipt id arriving through another channel at the same moment, or
+    any error, after which nothing of the batch is kept and the careful path isolates the culprit."""
+    if not items:
+        return []
+    try:
+        with transaction.atomic():
+            return _apply_batch(items, via=via, channel=channel)
+    except _CarefulPath:
+        return None
+    except Exception:
+        log.info("receipt batch of %d applied item by item", len(items), exc_info=True)
+        return None
+
+
+class _CarefulPath(Exception):
+    pass
+
+
+def _apply_batch(items: list[dict], *, via: str, channel: str) -> list[str]:
+    receipts, parsed = [], {}
+    for item in items:
+        receipt = _new_receipt(item, via=via)
+        receipts.append(receipt)
+        if item.get("malformed"):
+            receipt.info = "the item lacks receipt_id, department or raw"
+            receipt.disposition, receipt.flagged = ReceiptDisposition.UNPARSEABLE, True
+            continue
+        try:
+            parsed[id(receipt)] = _read(receipt)
+        except ReceiptParseError as exc:
+            receipt.info = _text(str(exc), 1000)
+            receipt.disposition, receipt.flagged = ReceiptDisposition.UNPARSEABLE, True
+    guids = sorted({p.node_guid for p in parsed.values()})
+    messages = {
+        m.message_id: m
+        for m in Message.objects.select_for_update().filter(message_id__in=guids).order_by("pk")
+    }
+    changed, events, applied = {}, [], []
+    for receipt in receipts:
+        if id(receipt) not in parsed:
+            continue
+        message = messages.get(receipt.node_guid)
+        disposition = _judge(receipt, message, channel)
+        receipt.disposition = disposition
+        receipt.flagged = disposition in FLAGGED
+        if disposition != ReceiptDisposition.APPLIED:
+            continue
+        before = message.status
+        _move(message, receipt, catalog.meaning(message.message_type, receipt.status_code))
+        changed[message.pk] = message
+        applied.append((message, receipt))
+        if before != message.status:
+            events.append(_receipt_event(message, receipt, before))
+    Receipt.objects.bulk_create(receipts)  # a receipt id stored meanwhile raises: the careful path then
+    if changed:
+        Message.objects.bulk_update(list(changed.values()), _MESSAGE_FIELDS)
+    audit_many(events)
+    by_type: dict[str, list] = {}
+    for message, receipt in applied:
+        by_type.setdefault(message.message_type, []).append((message, receipt))
+    for message_type, batch in by_type.items():
+        dispatch_receipts(message_type, batch)
+    return [r.disposition for r in receipts]
+
+
+def _judge(receipt: Receipt, message: Message | None, channel: str) -> str:
+    """What to do with a parsed receipt, deciding as ``apply_receipt`` does (the message held in memory)."""
+    if message is None:
+        return ReceiptDisposition.UNMATCHED
+    mismatch = _department_mismatch(receipt, message, channel)
+    if mismatch:
+        receipt.info = _text(f"{mismatch} {receipt.info}".strip(), 4000)
+        return ReceiptDisposition.UNMATCHED
+    receipt.message = message
+    meaning = catalog.meaning(message.message_type, receipt.status_code)
+    if meaning is None:
+        return ReceiptDisposition.UNKNOWN_STATUS
+    if meaning.repeatable:
+        raise _CarefulPath  # one CEB792 per declaration: counted against the receipts stored so far
+    receipt.rank = meaning.rank
+    return ReceiptDisposition.APPLIED if _advances(message, meaning, receipt) else ReceiptDisposition.STALE
 
 
 def _well_formed(item) -> dict:
@@ -95,8 +193,8 @@ def _well_formed(item) -> dict:
     }
 
 
-def _ingest_one(item: dict, *, via: str, channel: str = ""):
-    receipt = Receipt(
+def _new_receipt(item: dict, *, via: str) -> Receipt:
+    return Receipt(
         receipt_id=item["receipt_id"],
         department=item["department"],
         seq=item.get("seq") if isinstance(item.get("seq"), int) else None,
@@ -105,6 +203,21 @@ def _ingest_one(item: dict, *, via: str, channel: str = ""):
         raw=_text(item["raw"]),
         via=via,
     )
+
+
+def _read(receipt: Receipt):
+    """Parse the raw receipt onto the row (status, node, info, data); ``ReceiptParseError`` if unreadable."""
+    parsed = parse(receipt.content_type, receipt.raw)
+    receipt.node_guid = _text(parsed.node_guid, 36)
+    receipt.status_code = _text(parsed.status, 20)
+    receipt.info = _text(parsed.info, 4000)
+    receipt.data = json.loads(_text(json.dumps(parsed.data, ensure_ascii=False)))
+    receipt.produced_at = parsed.produced_at
+    return parsed
+
+
+def _ingest_one(item: dict, *, via: str, channel: str = ""):
+    receipt = _new_receipt(item, via=via)
     try:
         with transaction.atomic():
             return apply_receipt(receipt, malformed=bool(item.get("malformed")), channel=channel)
@@ -136,15 +249,10 @@ def apply_receipt(receipt: Receipt, *, malformed: bool = False, channel: str = "
     try:
         if malformed:
             raise ReceiptParseError("the item lacks receipt_id, department or raw")
-        parsed = parse(receipt.content_type, receipt.raw)
+        parsed = _read(receipt)
     except ReceiptParseError as exc:
         receipt.info = _text(str(exc), 1000)
         return _store(receipt, ReceiptDisposition.UNPARSEABLE, flagged=True)
-    receipt.node_guid = _text(parsed.node_guid, 36)
-    receipt.status_code = _text(parsed.status, 20)
-    receipt.info = _text(parsed.info, 4000)
-    receipt.data = json.loads(_text(json.dumps(parsed.data, ensure_ascii=False)))
-    receipt.produced_at = parsed.produced_at
     message = Message.objects.select_for_update().filter(message_id=parsed.node_guid).first()
     if message is None:
         return _store(receipt, ReceiptDisposition.UNMATCHED, flagged=True)
@@ -204,11 +312,45 @@ def _same_part_applied(message: Message, receipt: Receipt) -> bool:
     return any({k: r.data.get(k) for k in part} == part for r in applied.exclude(pk=receipt.pk))
 
 
+_MESSAGE_FIELDS = [
+    "status",
+    "receipt_status",
+    "receipt_rank",
+    "receipt_info",
+    "outcome",
+    "acknowledged_at",
+    "sent_at",
+    "finished_at",
+    "expected_by",
+    "overdue_at",
+]
+
+
+def _receipt_event(message: Message, receipt: Receipt, before: str):
+    return build_event(
+        verb=AuditVerb.RECEIPT,
+        target=message,
+        from_state=before,
+        to_state=message.status,
+        reason=f"{receipt.status_code} {receipt.info}".strip()[:500],
+        payload={"receipt": receipt.receipt_id, "department": message.department},
+    )
+
+
 def _advance(message: Message, receipt: Receipt, meaning) -> None:
+    before = message.status
+    _move(message, receipt, meaning)
+    message.save(update_fields=_MESSAGE_FIELDS)
+    if before != message.status:
+        audit_many([_receipt_event(message, receipt, before)])
+    dispatch_receipts(message.message_type, [(message, receipt)])
+
+
+def _move(message: Message, receipt: Receipt, meaning) -> None:
+    """The message's new state after ``receipt`` (in memory; the caller saves)."""
     from exchange.services.delivery import expected_latency
 
     now = timezone.now()
-    before = message.status
     message.receipt_status = receipt.status_code
     message.receipt_rank = meaning.rank
     message.receipt_info = receipt.info
@@ -231,30 +373,6 @@ def _advance(message: Message, receipt: Receipt, meaning) -> None:
             else now + timedelta(seconds=expected_latency(message.department, message.message_type))
         )
     message.overdue_at = None
-    message.save(
-        update_fields=[
-            "status",
-            "receipt_status",
-            "receipt_rank",
-            "receipt_info",
-            "outcome",
-            "acknowledged_at",
-            "sent_at",
-            "finished_at",
-            "expected_by",
-            "overdue_at",
-        ]
-    )
-    if before != message.status:
-        audit(
-            verb=AuditVerb.RECEIPT,
-            target=message,
-            from_state=before,
-            to_state=message.status,
-            reason=f"{receipt.status_code} {receipt.info}".strip()[:500],
-            payload={"receipt": receipt.receipt_id, "department": message.department},
-        )
-    dispatch_receipts(message.message_type, [(message, receipt)])
 
 
 def _all_parts_in(message: Message, receipt: Receipt) -> bool:
