@@ -26,6 +26,7 @@ from portal.permissions import RoleRequiredMixin
 from portal.statemachine import TransitionNotAllowed
 
 log = logging.getLogger(__name__)
+MIN_CALLBACK_ITEMS, MAX_CALLBACK_ITEMS = 1, 100
 
 
 @csrf_exempt
@@ -47,12 +48,26 @@ def receipts_callback(request):
         return JsonResponse({"code": refusal.code, "message": refusal.message}, status=refusal.status)
     try:
         document = json.loads(body)
-        items = document["receipts"]
-        if not isinstance(items, list):
+        items, department = document["receipts"], document["department"]
+        if not isinstance(items, list) or department not in Department.values:
             raise TypeError
     except (ValueError, KeyError, TypeError, RecursionError):
         log.warning("receipt callback with an unreadable body refused")
-        return JsonResponse({"code": "malformed", "message": 'expected {"receipts": [...]}'}, status=400)
+        return JsonResponse(
+            {"code": "malformed", "message": 'expected {"department": "<department>", "receipts": [...]}'},
+            status=400,
+        )
+    if not MIN_CALLBACK_ITEMS <= len(items) <= MAX_CALLBACK_ITEMS:
+        # Protocol §2: a callback carries 1..100 receipts; more is not a batch govmock sends, none is noise.
+        log.warning("receipt callback with %d items refused", len(items))
+        return JsonResponse(
+            {
+                "code": "bad_count",
+                "message": f"a callback carries {MIN_CALLBACK_ITEMS} to {MAX_CALLBACK_ITEMS} receipts, "
+                f"this one {len(items)}",
+            },
+            status=400,
+        )
     # The department acts here, not a signed-in user: audit events name the callback, not "anonymous".
     with acting(
         None,
@@ -60,7 +75,7 @@ def receipts_callback(request):
         ip=request.META.get("REMOTE_ADDR", ""),
         via="callback",
     ):
-        counts = services.receipts_ingest(items, via="callback")
+        counts = services.receipts_ingest(items, via="callback", department=department)
     return JsonResponse({"accepted": counts["accepted"], "duplicates": counts["duplicates"]})
 
 

@@ -42,7 +42,17 @@ def receipts_poll(*, department: str, max_pages: int = 20, page_size: int = 200)
                 totals["error"] = str(exc)[:200]
                 return totals
             items = data.get("receipts") or []
-            counts = receipts_ingest(items, via="poll")
+            if not isinstance(items, list) or len(items) > page_size:
+                # Not the page we asked for (protocol §2): apply none of it and keep the cursor where it is.
+                count = len(items) if isinstance(items, list) else "non-list"
+                problem = f"poll: the feed answered {count} items for limit={page_size}"
+                ReceiptCursor.objects.filter(pk=cursor.pk).update(
+                    last_error=problem, polled_at=timezone.now()
+                )
+                log.warning("%s %s; nothing applied", department, problem)
+                totals["error"] = problem
+                return totals
+            counts = receipts_ingest(items, via="poll", department=department)
             totals["fetched"] += len(items)
             totals["accepted"] += counts["accepted"]
             last_seq = int(data.get("last_seq") or 0)
@@ -128,7 +138,7 @@ def _requery_envelope(envelope: Envelope) -> int:
         log.info("re-query of %s failed: %s", envelope.envelope_id, exc)
         return 0
     if answer is not None:
-        receipts_ingest(answer.get("receipts") or [], via="requery")
+        receipts_ingest(answer.get("receipts") or [], via="requery", department=envelope.department)
         return 0
     answered = Message.objects.filter(envelope=envelope).exclude(receipt_status="").exists()
     if envelope.status != EnvelopeStatus.SENT or answered:

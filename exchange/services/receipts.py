@@ -3,6 +3,10 @@
 Each item is handled on its own: a receipt that cannot be read, matched or applied is stored and flagged,
 and the items after it are still applied (a poll's cursor keeps moving). A receipt whose domain handler
 failed is kept as ``handler_error`` and retried by the sweeper.
+
+A receipt is applied only to a message of its own department: one whose item names another department than
+the message went to, or than the channel it came through (the callback's ``department``, the polled feed),
+is kept and flagged ``unmatched`` with the reason, and the message does not move (protocol §2).
 """
 
 import hashlib
@@ -44,8 +48,12 @@ def _text(value, limit: int | None = None) -> str:
     return text[:limit] if limit else text
 
 
-def receipts_ingest(items: list, *, via: str) -> dict:
-    """Store and apply receipt items (protocol §2). Returns counts; never raises for one bad item."""
+def receipts_ingest(items: list, *, via: str, department: str = "") -> dict:
+    """Store and apply receipt items (protocol §2). Returns counts; never raises for one bad item.
+
+    ``department`` is the department whose channel brought the items (the callback's ``department``, the
+    polled or re-queried department); an item of another department is kept and flagged, never applied.
+    """
     counts = {"accepted": 0, "duplicates": 0, "applied": 0, "flagged": 0}
     items = [_well_formed(item) for item in items]
     # One query for the whole batch: polling returns every receipt a callback already brought.
@@ -58,7 +66,7 @@ def receipts_ingest(items: list, *, via: str) -> dict:
         if item["receipt_id"] in known:
             counts["duplicates"] += 1
             continue
-        outcome = _ingest_one(item, via=via)
+        outcome = _ingest_one(item, via=via, channel=department)
         if outcome is None:
             counts["duplicates"] += 1
             continue
@@ -87,7 +95,7 @@ def _well_formed(item) -> dict:
     }
 
 
-def _ingest_one(item: dict, *, via: str):
+def _ingest_one(item: dict, *, via: str, channel: str = ""):
     receipt = Receipt(
         receipt_id=item["receipt_id"],
         department=item["department"],
@@ -99,7 +107,7 @@ def _ingest_one(item: dict, *, via: str):
     )
     try:
         with transaction.atomic():
-            return apply_receipt(receipt, malformed=bool(item.get("malformed")))
+            return apply_receipt(receipt, malformed=bool(item.get("malformed")), channel=channel)
     except IntegrityError:
         return None  # the same receipt arrived through another channel at the same moment
     except Exception as exc:
@@ -123,7 +131,7 @@ def _keep_for_retry(receipt: Receipt, exc: Exception) -> str | None:
     return ReceiptDisposition.HANDLER_ERROR
 
 
-def apply_receipt(receipt: Receipt, *, malformed: bool = False) -> str:
+def apply_receipt(receipt: Receipt, *, malformed: bool = False, channel: str = "") -> str:
     """Parse, match and apply one stored-or-new receipt inside the caller's transaction."""
     try:
         if malformed:
@@ -140,6 +148,10 @@ def apply_receipt(receipt: Receipt, *, malformed: bool = False) -> str:
     message = Message.objects.select_for_update().filter(message_id=parsed.node_guid).first()
     if message is None:
         return _store(receipt, ReceiptDisposition.UNMATCHED, flagged=True)
+    mismatch = _department_mismatch(receipt, message, channel)
+    if mismatch:
+        receipt.info = _text(f"{mismatch} {receipt.info}".strip(), 4000)
+        return _store(receipt, ReceiptDisposition.UNMATCHED, flagged=True)
     receipt.message = message
     meaning = catalog.meaning(message.message_type, parsed.status)
     if meaning is None:
@@ -150,6 +162,22 @@ def apply_receipt(receipt: Receipt, *, malformed: bool = False) -> str:
     _store(receipt, ReceiptDisposition.APPLIED)
     _advance(message, receipt, meaning)
     return ReceiptDisposition.APPLIED
+
+
+def _department_mismatch(receipt: Receipt, message: Message, channel: str) -> str:
+    """Why the receipt may not touch the message, or "" when its department, the channel's and the
+    message's agree. A department answers only for the messages sent to it."""
+    if channel and receipt.department != channel:
+        return (
+            f"Not applied: the item says it comes from {receipt.department!r} but arrived on the channel of "
+            f"{channel!r}."
+        )
+    if receipt.department != message.department:
+        return (
+            f"Not applied: the receipt comes from {receipt.department!r} but message {message.message_id} "
+            f"was sent to {message.department!r}."
+        )
+    return ""
 
 
 def _store(receipt: Receipt, disposition: str, *, flagged: bool = False) -> str:

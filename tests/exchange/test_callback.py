@@ -110,3 +110,58 @@ def test_ca_certificate_is_published(client):
     response = client.get("/exchange/ca.pem")
     assert response.status_code == 200
     assert response.content.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+@pytest.mark.parametrize("count", [0, 101, 150])
+def test_a_callback_without_1_to_100_receipts_is_refused_and_nothing_is_stored(
+    client, enterprise, json_receipt, count
+):
+    [message] = enqueue(enterprise)
+    items = [json_receipt(message, "ACCEPTED") for _ in range(count)]
+    body = json.dumps({"department": "customs", "receipts": items}).encode()
+    response = _post(client, body)
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_count"
+    assert "1" in response.json()["message"] and "100" in response.json()["message"]
+    assert not Receipt.objects.exists()
+
+
+def test_a_callback_with_100_receipts_is_accepted(client, enterprise, json_receipt):
+    [message] = enqueue(enterprise)
+    items = [json_receipt(message, "ACCEPTED") for _ in range(100)]
+    response = _post(client, json.dumps({"department": "customs", "receipts": items}).encode())
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 100
+
+
+def test_a_callback_of_an_unknown_department_is_refused(client, body):
+    document = json.loads(body)
+    response = _post(client, json.dumps({**document, "department": "police"}).encode())
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed"
+    assert not Receipt.objects.exists()
+
+
+def test_a_callback_receipt_for_a_message_of_another_department_is_flagged_not_applied(
+    client, enterprise, json_receipt
+):
+    [message] = enqueue(enterprise)  # customs.registration
+    Message.objects.filter(pk=message.pk).update(status="sent")
+    message.refresh_from_db()
+    foreign = {**json_receipt(message, "REGISTERED"), "department": "tax"}
+    body = json.dumps({"department": "tax", "receipts": [foreign]}).encode()
+    response = _post(client, body)
+    assert response.status_code == 200
+    assert response.json() == {"accepted": 1, "duplicates": 0}
+    receipt = Receipt.objects.get()
+    assert (receipt.disposition, receipt.flagged, receipt.message) == ("unmatched", True, None)
+    message.refresh_from_db()
+    assert message.status == "sent"
+
+
+def test_a_callback_item_of_another_department_than_the_callback_is_flagged(client, body):
+    document = json.loads(body)  # items of customs
+    response = _post(client, json.dumps({**document, "department": "tax"}).encode())
+    assert response.status_code == 200
+    assert Receipt.objects.get().disposition == "unmatched"
+    assert Message.objects.get().status == "sent"

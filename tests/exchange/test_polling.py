@@ -89,3 +89,36 @@ def test_a_poll_lease_left_by_a_killed_worker_expires_within_a_minute(department
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     assert receipts_poll(department="customs")["accepted"] == 2
+
+
+def test_poll_does_not_apply_a_receipt_for_a_message_of_another_department(
+    department, in_flight, json_receipt
+):
+    from exchange.models import Receipt
+
+    foreign = {**json_receipt(in_flight[0], "REGISTERED", seq=1), "department": "tax"}
+    department.feed = [foreign]
+    result = receipts_poll(department="tax")
+    assert result["accepted"] == 1
+    receipt = Receipt.objects.get()
+    assert receipt.disposition == "unmatched" and receipt.flagged
+    assert Message.objects.get(pk=in_flight[0].pk).status == MessageStatus.SENT
+    assert ReceiptCursor.objects.get(department="tax").last_seq == 1  # kept and flagged: the cursor moves on
+
+
+def test_poll_does_not_apply_a_customs_receipt_served_by_another_departments_feed(
+    department, in_flight, json_receipt
+):
+    department.feed = [json_receipt(in_flight[0], "REGISTERED", seq=1)]  # says customs
+    receipts_poll(department="tax")
+    assert Message.objects.get(pk=in_flight[0].pk).status == MessageStatus.SENT
+
+
+def test_poll_refuses_a_page_larger_than_it_asked_for(department, in_flight, json_receipt):
+    from exchange.models import Receipt
+
+    department.feed = [json_receipt(in_flight[i % 2], "ACCEPTED", seq=i + 1) for i in range(3)]
+    result = receipts_poll(department="customs", page_size=2)
+    assert "error" in result
+    assert not Receipt.objects.exists()
+    assert ReceiptCursor.objects.get(department="customs").last_seq == 0

@@ -294,3 +294,31 @@ def test_each_summary_result_applies_and_the_last_completes(enterprise):
         register_handlers("CEB701Message")
     assert seen == ["290120260000000001", "290120260000000002"]
     assert Receipt.objects.get(receipt_id="S1").data["items"][0]["invtNo"] == "29012026E000000001"
+
+
+def test_a_receipt_from_another_department_is_kept_flagged_and_not_applied(sent_message, json_receipt, calls):
+    """The message went to customs; a receipt for its node from the tax bureau changes nothing."""
+    item = {**json_receipt(sent_message, "REGISTERED"), "department": "tax"}
+    counts = receipts_ingest([item], via="callback")
+    assert (counts["applied"], counts["flagged"]) == (0, 1)
+    receipt = Receipt.objects.get()
+    assert receipt.disposition == ReceiptDisposition.UNMATCHED and receipt.flagged
+    assert receipt.message is None
+    assert "tax" in receipt.info and "customs" in receipt.info
+    sent_message.refresh_from_db()
+    assert sent_message.status == MessageStatus.SENT
+    assert calls == []
+
+
+def test_a_receipt_claiming_another_department_than_its_channel_is_not_applied(sent_message, json_receipt):
+    """A callback or feed of the tax bureau cannot carry a customs receipt, whatever the item says."""
+    counts = receipts_ingest([json_receipt(sent_message, "REGISTERED")], via="poll", department="tax")
+    assert (counts["applied"], counts["flagged"]) == (0, 1)
+    assert Receipt.objects.get().disposition == ReceiptDisposition.UNMATCHED
+    sent_message.refresh_from_db()
+    assert sent_message.status == MessageStatus.SENT
+
+
+def test_a_receipt_of_the_right_department_on_its_channel_is_applied(sent_message, json_receipt):
+    counts = receipts_ingest([json_receipt(sent_message, "ACCEPTED")], via="poll", department="customs")
+    assert counts["applied"] == 1
