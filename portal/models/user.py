@@ -47,6 +47,9 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
+    )
 
     objects = PortalUserManager()
     owner_field = "organisation"
@@ -58,6 +61,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        if self._password is not None:
+            # A new password was set (``set_password``; a hasher upgrade at login is not one). Stamped here so
+            # that every path that sets one — pages, ``manage.py changepassword``, a shell — ends the API
+            # tokens obtained before it (``ApiToken.objects.active()``).
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -37,7 +37,7 @@ def profile(request):
         {
             "form": form,
             "token_form": TokenCreateForm(),
-            "tokens": ApiToken.objects.visible_to(request.user),
+            "tokens": ApiToken.objects.visible_to(request.user).select_related("user"),
             "new_token": request.session.pop("new_token", None),
         },
     )
