@@ -1,5 +1,7 @@
 """Authentication helpers shared by the login page and the token endpoint."""
 
+import unicodedata
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,14 +9,15 @@ from django.utils.translation import ngettext
 
 
 def axes_username(request, credentials=None) -> str:
-    """The username axes counts failures against: trimmed and case-folded, so 'Admin ' and 'admin' share."""
+    """The username axes counts failures against: NFKC-normalised as usernames are stored (ADR 0022), trimmed
+    and case-folded, so 'Admin ', 'admin' and a full-width 'ａｄｍｉｎ' share one counter."""
     raw = ""
     if credentials:
         raw = credentials.get("username", "")
     elif request is not None:
         data = getattr(request, "data", None) or request.POST
         raw = data.get("username", "")
-    return str(raw).strip().lower()[:150]
+    return unicodedata.normalize("NFKC", str(raw)).strip().lower()[:150]
 
 
 def locked_out_body() -> dict:

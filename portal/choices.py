@@ -97,3 +97,11 @@ class AuditVerb(models.TextChoices):
     ASSIGN = "assign", _("Assigned")
     COMMENT = "comment", _("Commented")
     EXPORT = "export", _("Exported")
+
+
+class TokenRevokedBecause(models.TextChoices):
+    """Why an API token stopped working: its user revoked it, or a new password ended every token."""
+
+    MANUAL = "manual", _("Revoked by its user")
+    PASSWORD_CHANGE = "password_change", _("Revoked because the password was changed")
+    PASSWORD_RESET = "password_reset", _("Revoked because the password was reset")

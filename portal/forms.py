@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from portal import accounts
 from portal.choices import ROLES_OF_KIND, Role
 from portal.models import User
 
@@ -39,10 +40,67 @@ class SiteUrlPasswordResetForm(PasswordResetForm):
         return super().save(**kwargs)
 
 
+class UsernameField(forms.CharField):
+    """A new username: stored NFKC-normalised (full-width letters become ASCII), checked against the policy
+    of ``portal.accounts`` (ASCII letters, digits and . _ - @ +; not a look-alike of an existing name)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Username"))
+        kwargs.setdefault("max_length", accounts.USERNAME_MAX)
+        kwargs.setdefault("help_text", _("Latin letters a–z, digits and . _ - @ + only."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return accounts.normalise_username(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        problems = accounts.username_problems(value)
+        if problems:
+            raise forms.ValidationError(problems, code="username")
+
+
 class ProfileForm(forms.ModelForm):
+    """Details and language; a new email address needs the current password, and may not be another
+    account's (ADR 0022)."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change the email address."),
+    )
+
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "language"]
+
+    def clean_email(self):
+        email = accounts.normalise_email(self.cleaned_data.get("email"))
+        if email != accounts.normalise_email(self.initial.get("email")) and accounts.email_in_use(
+            email, exclude_pk=self.instance.pk
+        ):
+            raise forms.ValidationError(accounts.email_unusable_message(), code="email_unusable")
+        return email
+
+    @property
+    def email_changed(self) -> bool:
+        return accounts.normalise_email(self.cleaned_data.get("email")) != accounts.normalise_email(
+            self.initial.get("email")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "email" in data and self.email_changed:
+            password = data.get("current_password") or ""
+            if not password:
+                self.add_error(
+                    "current_password", _("Give your current password to change the email address.")
+                )
+            elif not self.instance.check_password(password):
+                self.add_error("current_password", _("The password is not correct."))
+        return data
 
 
 class TokenCreateForm(forms.Form):
@@ -74,12 +132,7 @@ class RoleForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    username = forms.RegexField(
-        label=_("Username"),
-        max_length=150,
-        regex=r"^[\w.@+-]+$",
-        help_text=_("Letters, digits and @ . + - _ only."),
-    )
+    username = UsernameField()
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     password1 = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})

@@ -4,9 +4,13 @@ A file is accepted only when (1) its first bytes are a PDF, PNG or JPEG signatur
 agrees with that content, (3) it parses completely as that format (pypdf / Pillow), and (4) for PDFs it holds
 no active content: JavaScript (/JavaScript, /JS), XFA forms (/XFA, whose XML carries scripts inside stream
 data), launch actions, remote and embedded go-to actions (/GoToR, /GoToE), embedded files, rich media,
-automatic actions (/AA), form submission or import, and no /OpenAction other than a plain go-to inside the
-document (a destination array or an action of type /GoTo with no /Next). Encrypted PDFs are refused because
-they cannot be inspected. Images are checked against decompression bombs before their pixels are decoded.
+automatic actions (/AA), form submission or import, no link or action URI other than http, https or mailto,
+and no /OpenAction other than a plain go-to inside the document (a destination array or an action of type
+/GoTo with no /Next). Every object of the file is checked, not only those reachable from the catalogue: the
+ones listed in the cross-reference table, the ones found by reading the file from start to end (listed or
+not), and the ones packed in object streams; names are compared after decoding ``#xx`` escapes
+(``/J#61vaScript`` is ``/JavaScript``). Encrypted PDFs are refused because they cannot be inspected. Images
+are checked against decompression bombs before their pixels are decoded.
 """
 
 import hashlib
@@ -20,7 +24,15 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    read_object,
+)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # an A4 page scanned at 600 dpi is about 35 million pixels
@@ -53,12 +65,23 @@ DANGEROUS_ACTIONS = {
     "/GoToE",
     "/Rendition",
 }
-# The same names as raw tokens outside stream data (also catches objects not reachable from the catalogue;
-# stream bytes are excluded because compressed data contains such byte sequences by chance).
-_RAW_TOKENS = re.compile(
-    rb"/(JavaScript|JS|XFA|Launch|GoToR|GoToE|EmbeddedFiles?|AA|RichMedia)(?![A-Za-z0-9#])"
-)
+# Every name of the file outside stream data is also compared, ``#xx`` escapes decoded, as a key or a value
+# (``/Type /EmbeddedFile``, ``/Subtype /RichMedia``): this catches objects a damaged file hides from the
+# parser. Stream bytes are excluded because compressed data contains such byte sequences by chance; the
+# decoded data of object streams is scanned too.
+DANGEROUS_NAMES = frozenset(name[1:].encode() for name in DANGEROUS_KEYS | DANGEROUS_ACTIONS)
+DANGEROUS_NAMES_AS_VALUES = frozenset(DANGEROUS_KEYS | DANGEROUS_ACTIONS)
+_NAME_TOKEN = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _STREAM_DATA = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_OBJECT_HEADER = re.compile(
+    rb"(?<![0-9])([0-9]{1,10})[\x00\t\n\x0c\r ]+([0-9]{1,5})[\x00\t\n\x0c\r ]+obj(?![A-Za-z0-9])"
+)
+# Links and URI actions may open a web page or write an email, nothing else (no javascript:, file:, data:,
+# smb: or relative targets a viewer would resolve against the file's location).
+ALLOWED_URI_SCHEMES = frozenset({"http", "https", "mailto"})
+_URI_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_UNPARSABLE = (PdfReadError, KeyError, ValueError, TypeError, AttributeError, IndexError, OverflowError)
 
 
 class FileRejected(ValueError):
@@ -178,7 +201,7 @@ def _bomb() -> FileRejected:
 
 
 def _check_pdf(content: bytes) -> None:
-    if _RAW_TOKENS.search(_STREAM_DATA.sub(b"stream endstream", content)):
+    if _has_dangerous_name(_STREAM_DATA.sub(b"stream endstream", content)):
         raise _active_content()
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
@@ -189,7 +212,9 @@ def _check_pdf(content: bytes) -> None:
         pages = len(reader.pages)
         root = reader.trailer["/Root"]
         _check_open_action(root.get_object())
-        _walk_for_active_content(root, reader.trailer)
+        _walk_for_active_content(
+            reader, root, reader.trailer, *_listed_objects(reader), *_objects_in_file(content, reader)
+        )
     except FileRejected:
         raise
     except (PdfReadError, KeyError, ValueError, TypeError, AttributeError, RecursionError) as exc:
@@ -204,8 +229,8 @@ def _active_content() -> FileRejected:
     return FileRejected(
         "pdf_active_content",
         _("The PDF contains active content (JavaScript, an XFA form, automatic or opening actions, launch "
-          "or remote actions, or embedded files), which is not allowed. Print it to a new PDF or scan the "
-          "paper document."),
+          "or remote actions, embedded files, or links other than to web pages and email addresses), which "
+          "is not allowed. Print it to a new PDF or scan the paper document."),
     )  # fmt: skip
 
 
@@ -222,8 +247,66 @@ def _check_open_action(catalogue) -> None:
     raise _active_content()
 
 
-def _walk_for_active_content(*roots) -> None:
-    """Depth-first over every object reachable from the catalogue and trailer (object streams included)."""
+def _has_dangerous_name(data: bytes) -> bool:
+    """Whether a name token of ``data``, its ``#xx`` escapes decoded, is one of the active-content names."""
+    for match in _NAME_TOKEN.finditer(data):
+        name = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
+        if name in DANGEROUS_NAMES:
+            return True
+    return False
+
+
+def _listed_objects(reader) -> list[IndirectObject]:
+    """Every object the cross-reference sections list, referenced or not, object streams' members included."""
+    listed = [IndirectObject(num, gen, reader) for gen, nums in reader.xref.items() for num in nums]
+    listed.extend(IndirectObject(num, 0, reader) for num in reader.xref_objStm)
+    return listed
+
+
+def _objects_in_file(content: bytes, reader):
+    """Every object written in the file, read from start to end (``N G obj``), listed in a table or not.
+
+    Stream data is skipped by the parser itself, so an ``obj`` inside compressed bytes is not mistaken for an
+    object. What cannot be parsed here is left to the name scan of the raw bytes."""
+    stream, position, found = io.BytesIO(content), 0, 0
+    while (match := _OBJECT_HEADER.search(content, position)) is not None:
+        found += 1
+        if found > MAX_PDF_OBJECTS:
+            raise FileRejected("pdf_too_complex", _("The PDF is too complex to be checked."))
+        start = match.end()
+        while start < len(content) and content[start] in b"\x00\t\n\x0c\r ":
+            start += 1
+        stream.seek(start)
+        try:
+            obj = read_object(stream, reader)
+        except _UNPARSABLE:
+            position = match.end()
+            continue
+        position = max(stream.tell(), match.end())
+        yield obj
+
+
+def _object_stream_members(stream: StreamObject, reader) -> list:
+    """The objects packed in an object stream (its decoded data is also scanned for names)."""
+    data = stream.get_data()
+    if _has_dangerous_name(data):
+        raise _active_content()
+    first, count = stream.get("/First"), stream.get("/N")
+    if not isinstance(first, NumberObject) or not isinstance(count, NumberObject):
+        return []
+    numbers = data[: int(first)].split()
+    members, buffer = [], io.BytesIO(data)
+    for offset in numbers[1 : 2 * int(count) : 2]:
+        try:
+            buffer.seek(int(first) + int(offset))
+            members.append(read_object(buffer, reader))
+        except _UNPARSABLE:
+            continue
+    return members
+
+
+def _walk_for_active_content(reader, *roots) -> None:
+    """Depth-first over the given objects and everything they reach (object streams opened)."""
     seen: set[tuple[int, int]] = set()
     stack = list(roots)
     visited = 0
@@ -241,6 +324,8 @@ def _walk_for_active_content(*roots) -> None:
         if isinstance(node, DictionaryObject):
             _check_dictionary(node)
             stack.extend(node.values())
+            if isinstance(node, StreamObject) and node.get("/Type") == "/ObjStm":
+                stack.extend(_object_stream_members(node, reader))
         elif isinstance(node, ArrayObject):
             stack.extend(node)
 
@@ -248,6 +333,22 @@ def _walk_for_active_content(*roots) -> None:
 def _check_dictionary(node: DictionaryObject) -> None:
     if any(key in DANGEROUS_KEYS for key in node):
         raise _active_content()
-    action = node.get("/S")
-    if isinstance(action, NameObject) and action in DANGEROUS_ACTIONS:
+    if any(isinstance(value, NameObject) and value in DANGEROUS_NAMES_AS_VALUES for value in node.values()):
         raise _active_content()
+    uri = node.get("/URI")
+    if isinstance(uri, IndirectObject):
+        uri = uri.get_object()
+    if isinstance(uri, (str, bytes)) and not uri_allowed(uri):
+        raise _active_content()
+
+
+def uri_allowed(uri: str | bytes) -> bool:
+    """Whether a link or URI action may point there: an http, https or mailto URI.
+
+    Viewers and browsers drop spaces and control characters around and inside a scheme (``java\tscript:``),
+    so they are dropped before the scheme is read; a byte string is read as Latin-1 (PDFDocEncoding agrees on
+    the ASCII range that matters)."""
+    text = uri.decode("latin-1") if isinstance(uri, bytes) else str(uri)
+    text = "".join(ch for ch in text if ch > " " and ch != "\x7f")
+    match = _URI_SCHEME.match(text)
+    return match is not None and match.group(1).lower() in ALLOWED_URI_SCHEMES

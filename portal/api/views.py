@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from portal import accounts
 from portal.api.viewsets import ScopedReadOnlyViewSet
 from portal.auth import locked_out_body, throttled_response
 from portal.login_limits import address_retry_after
@@ -22,6 +23,11 @@ class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    def validate_username(self, value: str) -> str:
+        """NFKC, as the login page does (ADR 0022): ``ｓｅｌｌｅｒ`` is ``seller`` here too, and its failures
+        count against that username's lockout."""
+        return accounts.normalise_username(value)
 
 
 class ObtainTokenView(APIView):

@@ -6,9 +6,11 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import username_skeleton
 from portal.choices import Role
 from portal.models.base import ScopedQuerySet
 
@@ -47,6 +49,15 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    password_changed_at = models.DateTimeField(
+        _("password changed at"), null=True, blank=True, editable=False
+    )
+    # The username's look-alike skeleton (portal.accounts.username_skeleton), unique: no two usernames read
+    # the same. Rows that already collided when the rule came in keep "<skeleton>#<pk>" (ADR 0022).
+    username_key = models.CharField(max_length=160, editable=False, default="")
+    # Set on the accounts that shared an active address with an older account when addresses became unique
+    # (migration 0006): they keep it, outside the unique index, until they choose another (ADR 0022).
+    email_shared = models.BooleanField(_("email address shared with another account"), default=False)
 
     objects = PortalUserManager()
     owner_field = "organisation"
@@ -55,9 +66,36 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         permissions = [("view_all_user", _("Can view all users"))]
+        constraints = [
+            models.UniqueConstraint(fields=["username_key"], name="portal_user_username_key_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(is_active=True, email_shared=False) & ~models.Q(email=""),
+                name="portal_user_active_email_ci_unique",
+            ),
+        ]
 
     def __str__(self):
         return self.full_name or self.username
+
+    def save(self, *args, **kwargs):
+        # Derived columns are kept here, so that every path that writes a user (pages, API, manage.py, a
+        # shell) keeps them true; the checks that explain a refusal to people are in portal.accounts.
+        derived = []
+        if self._password is not None:
+            # A new password was set (``set_password``; a hasher upgrade at login is not one): the API tokens
+            # obtained before it stop working (``ApiToken.objects.active()``).
+            self.password_changed_at = timezone.now()
+            derived.append(("password", "password_changed_at"))
+        key = username_skeleton(self.username)
+        if self.username_key.split("#", 1)[0] != key:
+            self.username_key = key
+            derived.append(("username", "username_key"))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {to for source, to in derived if source in update_fields}
+            kwargs["update_fields"] = {*update_fields, *extra}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

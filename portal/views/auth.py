@@ -2,14 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.auth import throttled_response
 from portal.choices import AuditVerb
 from portal.forms import LoginForm, SiteUrlPasswordResetForm
 from portal.login_limits import address_retry_after
-from portal.services.audit import audit
+from portal.models import ApiToken
+from portal.services.passwords import password_changed
 
 
 class LoginView(auth_views.LoginView):
@@ -30,13 +33,32 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """The new password revokes every API token of the user; the page says so beforehand, with the count."""
+
     template_name = "portal/auth/password_change.html"
     success_url = reverse_lazy("portal:profile")
 
+    def get_context_data(self, **kwargs):
+        live = ApiToken.objects.visible_to(self.request.user).active().count()
+        return {**super().get_context_data(**kwargs), "live_tokens": live}
+
     def form_valid(self, form):
-        response = super().form_valid(form)
-        audit(verb=AuditVerb.PASSWORD_CHANGE, target=self.request.user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            revoked = password_changed(user=form.user, by=form.user, verb=AuditVerb.PASSWORD_CHANGE)
         messages.success(self.request, _("Your password was changed."))
+        if revoked:
+            messages.warning(
+                self.request,
+                ngettext(
+                    "%(n)d API token was revoked with the old password: create a new one for each system "
+                    "that used it.",
+                    "%(n)d API tokens were revoked with the old password: create a new one for each system "
+                    "that used them.",
+                    revoked,
+                )
+                % {"n": revoked},
+            )
         return response
 
 
@@ -59,8 +81,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("portal:password-reset-complete")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        audit(verb=AuditVerb.PASSWORD_RESET, actor=form.user, target=form.user)
+        with transaction.atomic():
+            response = super().form_valid(form)
+            password_changed(user=form.user, by=form.user, verb=AuditVerb.PASSWORD_RESET)
         return response
 
 

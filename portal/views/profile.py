@@ -3,24 +3,25 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.choices import AuditVerb
 from portal.forms import ProfileForm, TokenCreateForm
 from portal.models import ApiToken
-from portal.services import tokens
-from portal.services.audit import audit
+from portal.services import tokens, users
 
 
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        changed = form.changed_data
-        user = form.save()
-        audit(verb=AuditVerb.UPDATE, target=user, payload={"fields": changed})
+        try:
+            user = users.profile_update(user=request.user, form=form)
+        except ValidationError as exc:
+            form.add_error("email", exc)
+            return _render(request, form)
         messages.success(request, _("Your profile was saved."))
         response = redirect("portal:profile")
         response.set_cookie(
@@ -31,13 +32,17 @@ def profile(request):
             secure=settings.SESSION_COOKIE_SECURE,
         )
         return response
+    return _render(request, form)
+
+
+def _render(request, form):
     return render(
         request,
         "portal/profile.html",
         {
             "form": form,
             "token_form": TokenCreateForm(),
-            "tokens": ApiToken.objects.visible_to(request.user),
+            "tokens": ApiToken.objects.visible_to(request.user).select_related("user"),
             "new_token": request.session.pop("new_token", None),
         },
     )

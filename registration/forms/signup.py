@@ -5,6 +5,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.accessible import AccessibleForm
+from portal.forms import UsernameField
 
 
 class SignupForm(AccessibleForm):
@@ -56,13 +57,7 @@ class SignupForm(AccessibleForm):
         ),
     )
     full_name = forms.CharField(label=_("Your full name"), max_length=100)
-    username = forms.RegexField(
-        label=_("Username"),
-        max_length=150,
-        regex=r"^[\w.@+-]+$",
-        help_text=_("Letters, digits and @ . + - _ only."),
-        widget=forms.TextInput(attrs={"autocomplete": "username"}),
-    )
+    username = UsernameField(widget=forms.TextInput(attrs={"autocomplete": "username"}))
     email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     password1 = forms.CharField(

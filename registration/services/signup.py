@@ -12,10 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import identifiers
+from portal import accounts, identifiers
 from portal.choices import AuditVerb, OrganisationKind, Role
 from portal.models import Organisation, User
 from portal.services.audit import audit
+from portal.services.users import save_new_account
 from registration.models import ClaimOrigin, OrganisationVerification
 from registration.services import claims
 from registration.validation import fields as checks
@@ -69,10 +70,11 @@ def _validate(
         for problem in checks.division_problems(division_code):
             if problem.blocking:
                 errors.setdefault("division_code", []).append(problem.message)
-    if User.objects.filter(username__iexact=username).exists():
-        errors.setdefault("username", []).append(_("This username is taken."))
-    if User.objects.filter(email__iexact=email, is_active=True).exists():
-        errors.setdefault("email", []).append(_("A user with this email address already exists."))
+    errors_of_username = accounts.username_problems(username)
+    if errors_of_username:
+        errors.setdefault("username", []).extend(errors_of_username)
+    if accounts.email_in_use(email):
+        errors.setdefault("email", []).append(str(accounts.email_unusable_message()))
     try:
         password_validation.validate_password(password, User(username=username, email=email))
     except ValidationError as exc:
@@ -104,7 +106,7 @@ def enterprise_signup(
     uscc, org_code = identifiers.normalise(uscc), identifiers.normalise(org_code)
     code = uscc or org_code
     division_code = (division_code or (uscc[2:8] if uscc else "")).strip()
-    email = email.strip().lower()
+    username, email = accounts.normalise_username(username), accounts.normalise_email(email)
     _validate(
         uscc=uscc,
         org_code=org_code,
@@ -175,7 +177,7 @@ def _administrator(organisation, details: dict, password: str) -> User:
         organisation=organisation,
     )
     user.set_password(password)
-    user.save()
+    save_new_account(user)
     user.groups.add(Group.objects.get(name=Role.ENTERPRISE_ADMIN))
     audit(
         verb=AuditVerb.CREATE,

@@ -59,7 +59,7 @@ def test_token_creation_and_revocation_in_the_profile_are_audited(client, enterp
 
     client.post(f"/profile/tokens/{token.pk}/revoke/")
     client.post(f"/profile/tokens/{token.pk}/revoke/")  # revoking twice records once
-    assert _only(AuditVerb.TOKEN_REVOKE).payload == {"token": token.prefix}
+    assert _only(AuditVerb.TOKEN_REVOKE).payload == {"token": token.prefix, "reason": "manual"}
 
 
 def test_a_role_change_is_audited_with_before_and_after(client, enterprise_admin, enterprise_operator):
