@@ -14,7 +14,10 @@ class CustomsConfig(AppConfig):
         for spec in MESSAGE_TYPES:
             register_message_type(spec)
         from portal.choices import Role
+        from portal.roles import grant
         from portal.ui import register_nav
+
+        grant(Role.CUSTOMS_OFFICER, "customs.view_all_documents", "customs.view_all_sellerauthorisation")
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
         register_nav(

@@ -1,5 +1,23 @@
 """Models of the customs app. Each module re-exports here; add new ones to ``__all__``."""
 
+from customs.models.documents import (
+    Cancellation,
+    CustomsDocument,
+    ExportDeclaration,
+    ExportDeclarationItem,
+    InventoryItem,
+    InventoryList,
+    Order,
+    OrderItem,
+    ParcelReport,
+    ParcelReportKind,
+    ParcelReportLine,
+    Payment,
+    SellerAuthorisation,
+    SummaryDeclaration,
+    Waybill,
+    authorising_sellers,
+)
 from customs.models.reference import (
     Country,
     Currency,
@@ -13,13 +31,29 @@ from customs.models.reference import (
 )
 
 __all__ = [
+    "Cancellation",
     "Country",
     "Currency",
+    "CustomsDocument",
     "CustomsOffice",
+    "ExportDeclaration",
+    "ExportDeclarationItem",
     "HSCode",
+    "InventoryItem",
+    "InventoryList",
+    "Order",
+    "OrderItem",
     "PackageType",
+    "ParcelReport",
+    "ParcelReportKind",
+    "ParcelReportLine",
+    "Payment",
     "ReferenceListInfo",
+    "SellerAuthorisation",
+    "SummaryDeclaration",
     "SupervisedSite",
     "TransportMode",
     "Unit",
+    "Waybill",
+    "authorising_sellers",
 ]
