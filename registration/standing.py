@@ -11,7 +11,7 @@ from datetime import date
 
 from registration.choices import EntityType, FilingStatus, Subtype
 
-__all__ = ["RoleStanding", "Standing", "enterprise_standing", "standings_of"]
+__all__ = ["RoleStanding", "Standing", "enterprise_standing", "standings_of", "working_calendar"]
 
 
 @dataclass(frozen=True)
@@ -134,3 +134,11 @@ def enterprise_standing(organisation) -> Standing:
     """The organisation's roles in force and the identifiers the departments gave it (one query)."""
     pk = getattr(organisation, "pk", organisation)
     return standings_of([pk])[pk]
+
+
+def working_calendar():
+    """The statutory working-day calendar registration keeps (holidays and make-up working days, ADR 0013):
+    ``is_working_day(day)``, ``next_working_day(day)``, ``add_working_days(day, n)``."""
+    from registration.clock import WorkingCalendar
+
+    return WorkingCalendar()
