@@ -41,7 +41,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-QUEUES = "default,exchange.customs,exchange.ciq,exchange.safe,exchange.tax,exchange.commerce"
+QUEUES = "default," + ",".join(f"exchange.{d}" for d in ("customs", "ciq", "safe", "tax", "commerce"))
 TYPE = "commerce.filing_status"
 
 

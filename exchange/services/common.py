@@ -33,7 +33,9 @@ def transport_transaction():
 
 
 def queue_for(department: str) -> str:
-    return f"exchange.{department}"
+    from exchange.conf import queue_name
+
+    return queue_name(department)
 
 
 def publish(task, *, args, queue: str, countdown: float = 0) -> bool:

@@ -202,9 +202,12 @@ def _variables_read(path: Path) -> set[str]:
 
 def test_every_variable_the_settings_read_is_documented():
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", (ROOT / "docs" / "configuration.md").read_text()))
-    read = _variables_read(ROOT / "portal" / "settings.py") | _variables_read(
-        ROOT / "portal" / "settings_test.py"
-    )
+    sources = [
+        *(ROOT / "portal" / "settings").glob("*.py"),
+        *ROOT.glob("*/conf.py"),
+        ROOT / "portal" / "settings_test.py",
+    ]
+    read = set().union(*(_variables_read(path) for path in sources))
     assert len(read) > 40  # the pattern still finds the readers
     missing = sorted(read - documented)
     assert not missing, f"add these to docs/configuration.md: {missing}"

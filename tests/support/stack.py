@@ -22,7 +22,14 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-QUEUES = "default,exchange.customs,exchange.ciq,exchange.safe,exchange.tax,exchange.commerce"
+
+
+def _queues() -> str:
+    """Every queue the settings declare (the shell's and each app's), as a worker started by make run
+    takes."""
+    from django.conf import settings
+
+    return ",".join(q.name for q in settings.CELERY_TASK_QUEUES)
 
 
 def free_port() -> int:
@@ -185,7 +192,7 @@ class Stack:
             "portal",
             "worker",
             "-Q",
-            QUEUES,
+            _queues(),
             "--pool",
             "threads",
             "--concurrency",
