@@ -50,10 +50,11 @@ def _message_line(message: Message, department: str) -> tuple[str, object, str]:
         return _("Could not be delivered to %(department)s"), ended, "error"
     if message.status == MessageStatus.FAILED and not message.receipt_status:
         return _("%(department)s did not take the message"), ended, "error"
-    if message.sent_at:
-        # A department may answer before the acknowledgement is recorded: the sending comes first anyway.
-        first_receipt = min((r.received_at for r in message.receipts.all()), default=message.sent_at)
-        return _("Sent to %(department)s"), min(message.sent_at, first_receipt), "info"
+    first_receipt = min((r.received_at for r in message.receipts.all()), default=None)
+    if message.sent_at or first_receipt:
+        # A department may answer before its acknowledgement is recorded: the sending comes first anyway.
+        at = min(t for t in (message.sent_at, first_receipt) if t is not None)
+        return _("Sent to %(department)s"), at, "info"
     return _("Waiting to be sent to %(department)s"), message.created_at, "info"
 
 
