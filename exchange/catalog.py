@@ -75,7 +75,7 @@ JSON_STATUS = {
     "PAID": StatusMeaning(FINAL_RANK, True, Outcome.SUCCESS, _("Paid")),
     "NEEDS_DOCUMENTS": StatusMeaning(FINAL_RANK, True, Outcome.NEEDS_ACTION, _("Documents needed")),
     "RETURNED": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Returned for correction")),
-    "REJECTED": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Rejected")),
+    "REJECTED": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Rejected by the department")),
     "SCHEMA_ERROR": StatusMeaning(FINAL_RANK, True, Outcome.ERROR, _("Format error")),
 }
 

@@ -165,6 +165,11 @@ class Message(models.Model):
     def __str__(self):
         return f"{self.message_type} {self.business_key}"
 
+    @classmethod
+    def audit_state_labels(cls, payload: dict) -> dict:
+        """The states a message's audit events record: its statuses, and "overdue" (no receipt in time)."""
+        return {**dict(MessageStatus.choices), "overdue": _("Overdue")}
+
     @property
     def is_final(self) -> bool:
         return self.status in MESSAGE_FINAL

@@ -7,7 +7,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 
 from portal.intake import tasks as intake_tasks  # noqa: F401  (registers portal.intake.run and .sweep)
 from portal.models import Notification
@@ -20,24 +21,30 @@ def _absolute(url: str) -> str:
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
+def _due():
+    """Rows whose email may go now: any but a digest still gathering its burst (ADR 0025)."""
+    return Q(email_due_at__isnull=True) | Q(email_due_at__lte=timezone.now())
+
+
 @shared_task(acks_late=True)
 def send_notification_emails(ids: list[int]) -> int:
-    """Email each notification once; a row is marked only after the mail server accepted it."""
+    """Email each notification once, in the recipient's profile language; a row is marked only after the
+    mail server accepted it."""
     sent = 0
     for pk in ids:
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True)
                 .select_related("recipient")
-                .filter(pk=pk, email_wanted=True, emailed_at__isnull=True)
+                .filter(_due(), pk=pk, email_wanted=True, emailed_at__isnull=True)
                 .first()
             )
             if row is None:
                 continue
+            with translation.override(row.recipient.language or settings.LANGUAGE_CODE):
+                subject, body = row.shown_title, row.shown_body
             try:
-                send_mail(
-                    row.title, f"{row.body}\n\n{_absolute(row.url)}".strip(), None, [row.recipient.email]
-                )
+                send_mail(subject, f"{body}\n\n{_absolute(row.url)}".strip(), None, [row.recipient.email])
             except Exception:
                 log.warning("email for notification %s failed; the sweep retries", pk, exc_info=True)
                 continue
@@ -49,12 +56,13 @@ def send_notification_emails(ids: list[int]) -> int:
 
 @shared_task
 def sweep_notification_emails() -> int:
-    """Retry emails that did not go out (broker down at commit, SMTP refused); runs from beat."""
+    """Retry emails that did not go out (broker down at commit, SMTP refused) and send digests whose burst
+    has been quiet long enough; runs from beat."""
     cutoff = timezone.now() - timedelta(minutes=1)
     since = timezone.now() - timedelta(days=2)
     ids = list(
         Notification.objects.filter(
-            email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff, created_at__gt=since
+            _due(), email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff, created_at__gt=since
         ).values_list("pk", flat=True)[:500]
     )
     return send_notification_emails(ids) if ids else 0

@@ -3,7 +3,10 @@
 * ``register_nav`` adds a navigation entry shown to the given roles;
 * ``register_home_panel`` adds a panel to the home page of the given roles (what needs action, a queue);
 * ``register_timeline_source`` adds entries to any object's timeline (e.g. the exchange's messages and
-  receipts), so the shell shows them without importing the apps that own them.
+  receipts), so the shell shows them without importing the apps that own them;
+* ``register_audit_presenter`` says how the audit events of one model read on its timeline: one plain
+  sentence per business event, in the reader's language, or nothing for a step that is no business event
+  of its own (ADR 0025).
 """
 
 from collections.abc import Callable, Iterable
@@ -39,6 +42,17 @@ class HomePanel:
 
 @dataclass
 class TimelineEntry:
+    """One business event as a person reads it.
+
+    ``title`` is one plain sentence ("Sent to customs", "Customs registered it: customs code 3301960002"),
+    ``detail`` what a person needs beside it (a reason, a note). Entries are shown grouped: ``group`` is a
+    key (empty: the object itself), ``group_label`` its heading, ``group_order`` its place. ``technical``
+    (label, value) pairs, ``code`` and ``raw_url`` (or ``links``: (label, url) pairs) are for officers and
+    administrators only, behind a "technical details" disclosure. ``from_state``/``to_state`` are status
+    labels (the API's timeline carries them). Consecutive entries of one group with the same non-empty
+    ``merge_key`` are shown as one, their ``items`` joined (a series of edits of a draft).
+    """
+
     at: datetime
     kind: str  # "audit", "message", "receipt", ...
     title: str
@@ -50,11 +64,33 @@ class TimelineEntry:
     raw_url: str = ""
     tone: str = "info"  # info, success, warning, error
     extra: dict = field(default_factory=dict)
+    group: str = ""
+    group_label: str = ""
+    group_order: int = 0
+    technical: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    merge_key: str = ""
+    items: list = field(default_factory=list)
+
+
+@dataclass
+class Described:
+    """What an audit presenter says of one event (see ``register_audit_presenter``)."""
+
+    title: str
+    detail: str = ""
+    group: str = ""
+    group_label: str = ""
+    group_order: int = 0
+    tone: str = ""
+    merge_key: str = ""
+    items: list = field(default_factory=list)
 
 
 _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
 _timeline_sources: list[Callable] = []
+_audit_presenters: dict[str, Callable] = {}
 
 
 def register_nav(label, url_name: str, roles: Iterable[str], order: int = 100, section: str = "") -> None:
@@ -95,3 +131,15 @@ def register_timeline_source(source: Callable) -> None:
 
 def timeline_sources() -> list[Callable]:
     return list(_timeline_sources)
+
+
+def register_audit_presenter(model_label: str, presenter: Callable) -> None:
+    """``presenter(event, context)`` for the audit events of ``model_label`` ("app.model") on a timeline:
+    a ``Described``, ``None`` for the shell's generic sentence, or ``False`` to leave the event out of the
+    story (it stays in the audit trail). ``context`` is a dict shared by one timeline's presenter calls
+    (to load related rows once)."""
+    _audit_presenters[model_label.lower()] = presenter
+
+
+def audit_presenter(model_label: str) -> Callable | None:
+    return _audit_presenters.get(model_label.lower())

@@ -17,12 +17,12 @@ class RegistrationConfig(AppConfig):
         from portal.choices import Role
         from portal.roles import grant
         from portal.seeding import register_seeder
-        from portal.ui import register_nav, register_timeline_source
+        from portal.ui import register_audit_presenter, register_nav, register_timeline_source
         from registration import matrix, panels
         from registration.models import EntityFiling, QualificationTask
         from registration.seeding import seed_registration
         from registration.services import qualifications
-        from registration.timeline import qualification_timeline
+        from registration.timeline import describe_filing_event, qualification_timeline
 
         view_all = "registration.view_all_entityfiling"
         review = "registration.review_entityfiling"
@@ -52,6 +52,7 @@ class RegistrationConfig(AppConfig):
             on_failure=qualifications.on_status_failure,
         )
         register_timeline_source(qualification_timeline)
+        register_audit_presenter("registration.EntityFiling", describe_filing_event)
 
         enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]
         bureau = [Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR]

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "zhejiang_divisions.csv"
 
@@ -74,7 +74,9 @@ def city_of(division_code: str) -> str:
 
 
 def division_label(division_code: str) -> str:
-    """``义乌市 (330782)``-style label, as precise as the table allows; the bare code if unknown."""
+    """``义乌市（330782）`` / ``Yiwu (330782)``, as precise as the table allows; the bare code if unknown."""
     code = (division_code or "").strip()
     found = lookup(code) or lookup(f"{code[:4]}00")
-    return f"{found.name} ({code})" if found and len(code) == 6 else code
+    if not (found and len(code) == 6):
+        return code
+    return gettext("%(name)s (%(code)s)") % {"name": found.name, "code": code}

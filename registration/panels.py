@@ -4,12 +4,20 @@ from django.utils import timezone
 
 from portal.choices import Role
 from portal.ui import register_home_panel
-from registration import clock, selectors
+from registration import clock, presenters, selectors
+from registration.choices import TaskStatus
 
 
 def enterprise_panel(request) -> dict:
+    """What waits for the enterprise, then each of its filings as it stands: status, qualifications with
+    their identifiers, and the certificate once the filing is in force."""
     waiting = selectors.needing_action(request.user)
-    return {**waiting, "total": sum(len(v) for v in waiting.values())}
+    filings = selectors.current_filings(request.user)
+    for filing in filings:
+        filing.tasks = presenters.task_rows(filing, prefetched=True)
+        filing.pending = sum(1 for t in filing.tasks if t.mandatory and t.status != TaskStatus.DONE)
+        filing.tone = presenters.status_tone(presenters.shown_status(filing, request.user))
+    return {**waiting, "total": sum(len(v) for v in waiting.values()), "filings": filings}
 
 
 def bureau_panel(request) -> dict:

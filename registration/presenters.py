@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from portal import texts
+from portal.timeline import sees_technical_details
 from registration import clock, history, legacy, selectors
 from registration.choices import (
     EntityType,
@@ -71,10 +73,12 @@ def _value(filing, name: str, *, reveal_id: bool) -> str:
         return legacy.printed(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if name == "registered_capital_cny" and value is not None:
+        return texts.amount(value)
     if name == "service_scopes":
-        return ", ".join(str(ServiceScope(v).label) for v in value if v in ServiceScope.values)
+        return texts.join_list(ServiceScope(v).label for v in value if v in ServiceScope.values)
     if name == "optional_qualifications":
-        return ", ".join(str(Qualification(v).label) for v in value if v in Qualification.values)
+        return texts.join_list(Qualification(v).label for v in value if v in Qualification.values)
     if isinstance(value, list):
         return "\n".join(value)
     return "" if value is None else str(value)
@@ -132,10 +136,14 @@ def facts(filing, *, comments: dict | None = None, reveal_id: bool = False) -> l
     return out
 
 
-def task_rows(filing) -> list:
+def task_rows(filing, *, prefetched: bool = False) -> list:
     """Qualification tasks with the status a person should read (PENDING but delivered reads as SENT)."""
     rows = []
-    for task in filing.qualifications.select_related("message").order_by("id"):
+    if prefetched:  # the caller prefetched them, message included, in id order
+        tasks = filing.qualifications.all()
+    else:
+        tasks = filing.qualifications.select_related("message").order_by("id")
+    for task in tasks:
         shown = task.status
         if (
             task.status == TaskStatus.PENDING
@@ -201,4 +209,5 @@ def filing_context(filing, user, *, reveal_id: bool = False) -> dict:
         "status_tone": status_tone(shown_status(filing, user)),
         "uncovered_years": calendar.uncovered_years(*years) if years else [],
         "history": history.rounds(filing),
+        "technical": sees_technical_details(user),
     }

@@ -105,6 +105,27 @@ def needing_action(user) -> dict:
     }
 
 
+def current_filings(user, *, limit: int = 10) -> list:
+    """The enterprise's filings as they stand (the newest version of each role filing that is not a draft
+    or withdrawn), with their qualifications, for its home page."""
+    from django.db.models import Prefetch
+
+    from registration.models import QualificationTask
+
+    rows = (
+        filings_for(user)
+        .exclude(status__in=[FilingStatus.DRAFT, FilingStatus.WITHDRAWN, FilingStatus.SUPERSEDED])
+        .prefetch_related(
+            Prefetch("qualifications", QualificationTask.objects.select_related("message").order_by("id"))
+        )
+        .order_by("lineage", "-version")
+    )
+    latest = {}
+    for row in rows:
+        latest.setdefault(row.lineage, row)
+    return sorted(latest.values(), key=lambda f: f.updated_at, reverse=True)[:limit]
+
+
 def versions_of(filing, user=None):
     """The versions of the lineage the user may see (an officer never sees a change still a draft)."""
     qs = filings_for(user) if user is not None else EntityFiling.objects.all()

@@ -6,7 +6,9 @@ the top-level templates live in ``locale/``. Source strings are English; Chinese
 
     python scripts/i18n.py extract   # update every .po from the code and templates (needs GNU gettext)
     python scripts/i18n.py compile   # .po -> .mo (pure Python, no gettext needed); .mo files are committed
-    python scripts/i18n.py check     # fail if a string is untranslated, fuzzy, or the .mo is out of date
+    python scripts/i18n.py check     # fail if a string is untranslated, fuzzy, or the .mo is out of date,
+                                     # if Chinese text has ASCII punctuation, or if two catalogues translate
+                                     # one string differently
 
 ``check`` runs in the test suite; ``extract`` runs in CI and must not change any msgid (git diff).
 """
@@ -91,8 +93,40 @@ def _placeholder_problem(entry) -> str:
     return ""
 
 
+HAN = r"[\u3400-\u9fff]"
+PUNCTUATION = [
+    ("ASCII punctuation beside Chinese", re.compile(rf"{HAN}[,;:!?]|[,;:!?]{HAN}")),
+    ("ASCII full stop after Chinese", re.compile(rf"{HAN}\.(?!\d)")),
+    ("ASCII parenthesis beside Chinese", re.compile(rf"{HAN}\(|\){HAN}")),
+    ("doubled full stop", re.compile(r"。。")),
+]
+
+
+def _punctuation_problem(entry) -> str:
+    """Chinese text uses Chinese punctuation (a placeholder stands for Chinese text)."""
+    for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+        prose = PLACEHOLDER.sub("某", text)
+        for name, pattern in PUNCTUATION:
+            if pattern.search(prose):
+                return f"{name} in {text!r}"
+    return ""
+
+
+def _disagreements(translations: dict) -> list[str]:
+    """One msgid (and context) has one translation: Django merges the catalogues into one, so a second
+    translation is silently ignored and the same term reads differently from what its app meant."""
+    found = []
+    for (context, msgid), by_catalogue in translations.items():
+        if len(set(by_catalogue.values())) > 1:
+            where = "; ".join(f"{rel}: {text!r}" for rel, text in sorted(by_catalogue.items()))
+            label = f"{context}|{msgid}" if context else msgid
+            found.append(f"translated differently in two catalogues: {label!r} ({where})")
+    return found
+
+
 def problems() -> list[str]:
     found = []
+    translations: dict = {}
     for po_path in catalogues():
         rel = po_path.relative_to(ROOT)
         po = polib.pofile(str(po_path))
@@ -103,8 +137,11 @@ def problems() -> list[str]:
                 found.append(f"{rel}: fuzzy: {entry.msgid!r}")
             elif not entry.translated():
                 found.append(f"{rel}: untranslated: {entry.msgid!r}")
-            elif problem := _placeholder_problem(entry):
+            elif (problem := _placeholder_problem(entry)) or (problem := _punctuation_problem(entry)):
                 found.append(f"{rel}: {problem}: {entry.msgid!r}")
+            if entry.translated():
+                text = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+                translations.setdefault((entry.msgctxt, entry.msgid), {})[str(rel)] = text
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists():
             found.append(f"{rel}: no compiled .mo (run: python scripts/i18n.py compile)")
@@ -121,7 +158,7 @@ def problems() -> list[str]:
             ):
                 found.append(f"{rel}: .mo is out of date (run: python scripts/i18n.py compile)")
                 break
-    return found
+    return found + _disagreements(translations)
 
 
 def main() -> int:

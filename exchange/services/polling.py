@@ -193,7 +193,7 @@ def _notify_overdue(messages: list[Message]) -> None:
             ),
             params={
                 "count": len(group),
-                "department": str(dict(Department.choices)[department]),
+                "department": Department(department).label,  # rendered in each reader's language
                 "example": group[0].business_key,
             },
             target=group[0],

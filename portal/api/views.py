@@ -102,9 +102,13 @@ class MeView(APIView):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="shown_title", read_only=True, help_text="in the caller's language")
+    body = serializers.CharField(source="shown_body", read_only=True, help_text="in the caller's language")
+    count = serializers.IntegerField(read_only=True, help_text="events this notification tells of (a digest)")
+
     class Meta:
         model = Notification
-        fields = ["id", "verb", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "verb", "title", "body", "count", "url", "created_at", "read_at"]
 
 
 class NotificationViewSet(ScopedReadOnlyViewSet):

@@ -116,6 +116,11 @@ class User(AbstractUser):
     def roles(self) -> list[Role]:
         return [Role(name) for name in sorted(self.role_names) if name in Role.values]
 
+    @classmethod
+    def audit_state_labels(cls, payload: dict) -> dict:
+        """A user's audit events record whether the account is active, or its roles."""
+        return {"True": _("active"), "False": _("inactive"), **dict(Role.choices)}
+
     @property
     def is_enterprise_user(self) -> bool:
         return self.has_role(Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR)

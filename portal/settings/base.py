@@ -5,6 +5,7 @@ languages, static files and the REST framework. Assembled with the other parts i
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy
 
 from portal import deployment
 from portal.env import env_bool, env_int, env_list, env_str, require
@@ -226,8 +227,11 @@ REST_FRAMEWORK = {
     "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "浙江省跨境电子商务综合管理服务平台 API",
-    "DESCRIPTION": "REST API for enterprise ERPs and government systems. Errors carry code, message, field.",
+    # Lazy: the docs page and the schema read in the caller's language (Accept-Language, or the cookie).
+    "TITLE": gettext_lazy("Zhejiang Cross-border E-commerce Portal API"),
+    "DESCRIPTION": gettext_lazy(
+        "REST API for enterprise ERPs and government systems. Errors carry code, message and field."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,15 +1,22 @@
 from django import template
 from django.urls import reverse
 
-from portal.timeline import timeline_for
+from portal import texts
+from portal.timeline import sees_technical_details, timeline_groups
 
 register = template.Library()
 
 
 @register.inclusion_tag("includes/timeline.html", takes_context=True)
 def timeline(context, obj):
-    """``{% timeline obj %}``: the object's audit events, messages and receipts, oldest first."""
-    return {"entries": timeline_for(obj, context["request"].user), "request": context["request"]}
+    """``{% timeline obj %}``: the object's story, one line per business event, grouped (the object's own
+    events, then each department or qualification); technical details for officers and administrators."""
+    user = context["request"].user
+    return {
+        "groups": timeline_groups(obj, user),
+        "technical": sees_technical_details(user),
+        "request": context["request"],
+    }
 
 
 @register.inclusion_tag("includes/import_progress.html")
@@ -35,3 +42,9 @@ def query_with(context, **kwargs):
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def list_join(items, attribute: str = ""):
+    """``{{ roles|list_join:"label" }}``: a list as the active language writes one ("甲、乙"; "a, b")."""
+    return texts.join_list(getattr(item, attribute) if attribute else item for item in items)

@@ -12,6 +12,7 @@ from portal.choices import Role
 from portal.forms import AuditSearchForm
 from portal.models import AuditEvent
 from portal.permissions import RoleRequiredMixin
+from portal.timeline import state_label
 
 
 class AuditSearchView(RoleRequiredMixin, View):
@@ -38,6 +39,10 @@ class AuditSearchView(RoleRequiredMixin, View):
             if data["date_to"]:
                 qs = qs.filter(at__lte=datetime.combine(data["date_to"], time.max, tzinfo=tz))
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        for event in page:  # states in words: the raw value is for the database, not for people
+            model = event.target_type.model_class() if event.target_type_id else None
+            event.from_label = state_label(model, event.from_state, event.payload)
+            event.to_label = state_label(model, event.to_state, event.payload)
         query = request.GET.copy()
         query.pop("page", None)
         return render(

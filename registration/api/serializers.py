@@ -51,6 +51,9 @@ class QualificationSerializer(serializers.ModelSerializer):
     message_id = serializers.CharField(
         source="message.message_id", read_only=True, allow_null=True, default=None
     )
+    reason = serializers.CharField(
+        source="shown_reason", read_only=True, help_text="why it stopped, in the caller's language"
+    )
 
     class Meta:
         model = QualificationTask
@@ -76,6 +79,9 @@ class FilingSerializer(serializers.ModelSerializer):
         help_text="outside the commerce bureau a rejection awaiting countersignature reads UNDER_REVIEW"
     )
     status_label = serializers.SerializerMethodField()
+    status_reason = serializers.CharField(
+        source="shown_status_reason", read_only=True, help_text="in the caller's language"
+    )
     owner = OwnerSerializer(read_only=True)
     previous = serializers.PrimaryKeyRelatedField(read_only=True)
     assigned_to = serializers.CharField(source="assigned_to.username", read_only=True, default=None)
@@ -327,8 +333,10 @@ class TimelineEntrySerializer(serializers.Serializer):
     actor = serializers.CharField()
     from_state = serializers.CharField()
     to_state = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.CharField(help_text="a receipt's status code, as the department sent it")
     tone = serializers.CharField()
+    group = serializers.CharField(help_text="empty: the filing itself; qualification:<code>; message:<type>")
+    group_label = serializers.CharField()
 
 
 class ChangeSerializer(serializers.Serializer):

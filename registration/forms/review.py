@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accessible import AccessibleForm
 from portal.models import User
@@ -162,7 +163,9 @@ CLAIM_SHOW_CHOICES = [
 
 
 class ClaimFilterForm(forms.Form):
-    show = forms.ChoiceField(label=_("Show"), choices=CLAIM_SHOW_CHOICES, required=False)
+    show = forms.ChoiceField(
+        label=pgettext_lazy("filter", "Show"), choices=CLAIM_SHOW_CHOICES, required=False
+    )
     q = forms.CharField(label=_("Code or name"), max_length=100, required=False)
 
 

@@ -26,3 +26,8 @@ class HolidayCalendar(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.kind}"
+
+    @classmethod
+    def audit_state_labels(cls, payload: dict) -> dict:
+        """Its audit events record the kind of day."""
+        return dict(CalendarKind.choices)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import texts
 from portal.crypto import decrypt_text
 from portal.models import ScopedQuerySet, TimeStampedModel
 from registration.choices import (
@@ -18,6 +19,7 @@ from registration.choices import (
     FilingStatus,
     IdType,
     Subtype,
+    TaskStatus,
 )
 
 
@@ -227,6 +229,10 @@ class EntityFiling(TimeStampedModel):
     activated_at = models.DateTimeField(_("active since"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     status_reason = models.TextField(_("reason of the last status change"), blank=True)
+    # A reason the portal wrote itself (return reasons, "superseded by version 2"), kept as message and
+    # parameters so that each reader sees it in their language (ADR 0025); ``status_reason`` keeps the
+    # record in both languages. Empty when the reason is a person's own words.
+    status_reason_text = models.JSONField(default=dict, blank=True, editable=False)
 
     # Service-level clock (working days with the bureau; paused while RETURNED). See registration.clock.
     clock_banked_days = models.PositiveIntegerField(default=0, editable=False)
@@ -292,6 +298,20 @@ class EntityFiling(TimeStampedModel):
         if self.subtype:
             parts.append(str(self.get_subtype_display()))
         return " / ".join(parts)
+
+    @property
+    def shown_status_reason(self) -> str:
+        """The reason of the last status change in the reader's language (the record keeps both)."""
+        if self.status_reason_text:
+            return texts.render(self.status_reason_text)
+        return self.status_reason
+
+    @classmethod
+    def audit_state_labels(cls, payload: dict) -> dict | None:
+        """A filing's audit events record its qualifications' states too (``qualification_*`` actions)."""
+        if str(payload.get("action", "")).startswith("qualification_"):
+            return dict(TaskStatus.choices)
+        return None
 
     @property
     def is_natural_person(self) -> bool:

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import texts
 from portal.models import ScopedQuerySet, TimeStampedModel
 from registration.choices import Qualification, TaskStatus
 
@@ -29,6 +30,10 @@ class QualificationTask(TimeStampedModel):
     identifier = models.CharField(_("identifier"), max_length=40, blank=True)
     result = models.JSONField(_("department data"), default=dict, blank=True)
     reason = models.TextField(_("department's reason"), blank=True)
+    # A reason the portal wrote itself (an unusable answer, a message not taken), kept as message and
+    # parameters for each reader's language (ADR 0025); ``reason`` keeps the record (the department's own
+    # words, or the transport error). Empty when the department's words are the reason.
+    reason_text = models.JSONField(default=dict, blank=True, editable=False)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     message = models.ForeignKey(
         "exchange.Message",
@@ -64,3 +69,8 @@ class QualificationTask(TimeStampedModel):
         from registration.models.filing import officer_scope
 
         return qs.filter(officer_scope("filing__", user))
+
+    @property
+    def shown_reason(self) -> str:
+        """Why the task stopped, in the reader's language: the portal's own words, else the department's."""
+        return texts.render(self.reason_text) if self.reason_text else self.reason

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from portal import texts
 from portal.choices import AuditVerb, Role
 from portal.services.audit import audit
 from portal.services.notifications import enterprise_staff, notify, users_with_role
@@ -76,22 +77,28 @@ def move(
     audit_verb=AuditVerb.TRANSITION,
     payload=None,
     internal: bool = False,
+    reason_text: dict | None = None,
 ) -> str:
     """Apply ``verb`` from the table (else ``TransitionNotAllowed``), stamp and audit.
 
     ``internal``: a step inside the bureau (a rejection proposal, a declined proposal): the reason is not
     copied to ``status_reason`` and the audit event is marked ``internal`` so the timeline does not show it
-    to the applicant (ADR 0015). Returns the old status; the caller saves the row.
+    to the applicant (ADR 0015). ``reason_text``: a reason the portal writes itself, kept with
+    ``portal.texts.keep`` so that each reader sees it in their language; the record (``reason``) then
+    defaults to both languages. Returns the old status; the caller saves the row.
     """
     try:
         target = check_transition(TRANSITIONS, current=filing.status, verb=verb, label="filing")
     except TransitionNotAllowed:
         raise not_allowed(filing, verb) from None
+    if reason_text and not reason:
+        reason = bilingual_of(reason_text)
     before = filing.status
     filing.status = target
     filing.status_changed_at = timezone.now()
     if not internal:
         filing.status_reason = reason
+        filing.status_reason_text = reason_text or {}
     audit(
         verb=audit_verb,
         target=filing,
@@ -99,7 +106,12 @@ def move(
         from_state=before,
         to_state=target,
         reason=reason,
-        payload={"action": verb, **(payload or {}), **({"internal": True} if internal else {})},
+        payload={
+            "action": verb,
+            **(payload or {}),
+            **({"reason_text": reason_text} if reason_text else {}),
+            **({"internal": True} if internal else {}),
+        },
     )
     return before
 
@@ -108,7 +120,9 @@ def save_status(filing, *fields: str) -> None:
     """Save a status change; a second ACTIVE version of one identity and role is refused (E-5)."""
     try:
         with transaction.atomic():
-            filing.save(update_fields=["status", "status_changed_at", "status_reason", *fields])
+            filing.save(
+                update_fields=["status", "status_changed_at", "status_reason", "status_reason_text", *fields]
+            )
     except IntegrityError as exc:
         raise ValidationError(
             {"uscc": _("A filing for this identity and role is already active (rule E-5).")},
@@ -120,8 +134,9 @@ def _params(filing, params) -> dict:
     return {"no": filing.filing_no or _("(draft)"), "name": filing.name_cn, **(params or {})}
 
 
-def tell_applicant(filing, *, verb: str, title, body="", params=None) -> None:
-    """Every transition reaches the applicant's staff in their inbox and by email (after commit)."""
+def tell_applicant(filing, *, verb: str, title, body="", params=None, digest=None) -> None:
+    """Every transition reaches the applicant's staff in their inbox and by email (after commit); a burst of
+    like events (``digest``) is gathered into one notification."""
     notify(
         recipients=enterprise_staff(filing.owner),
         verb=f"registration.{verb}",
@@ -131,6 +146,7 @@ def tell_applicant(filing, *, verb: str, title, body="", params=None) -> None:
         target=filing,
         url=filing.get_absolute_url(),
         email=True,
+        digest=digest,
     )
 
 
@@ -154,11 +170,15 @@ def tell_bureau(filing, *, verb: str, title, body="", params=None, recipients=No
 
 def bilingual(text, params: dict | None = None) -> str:
     """``中文 (English)`` of a (lazy) message, as the record keeps reasons the system writes itself."""
+    return bilingual_of(texts.keep(text, params))
+
+
+def bilingual_of(kept: dict) -> str:
+    """``中文 (English)`` of a kept text (``portal.texts.keep``): the record of a reason in both languages."""
     rendered = []
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            value = str(text)
-            rendered.append(value % params if params else value)
+            rendered.append(texts.render(kept))
     zh, en = rendered
     return zh if zh == en else f"{zh} ({en})"
 

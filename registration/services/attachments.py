@@ -62,6 +62,7 @@ def attachment_add(*, filing, by, kind: str, upload, name: str = "") -> FilingAt
         payload={
             "attachment": attachment.pk,
             "kind": kind,
+            "name": attachment.original_name,
             "sha256": attachment.sha256,
             "size": attachment.size,
         },

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import identifiers
+from portal import identifiers, texts
 from portal.choices import AuditVerb, OrganisationKind, Role
 from portal.models import Invitation, Organisation, User
 from portal.services.audit import audit
@@ -35,7 +35,7 @@ from registration.models import (
     VerificationStatus,
 )
 from registration.policies import ensure_claims_officer
-from registration.services._common import bilingual, lock, move, save_status, tell_bureau
+from registration.services._common import bilingual_of, lock, move, save_status, tell_bureau
 
 # A filing in these statuses shows the holder is pursuing its filing with the bureau: no takeover.
 WITH_BUREAU_OR_DECIDED = frozenset(
@@ -179,7 +179,7 @@ def take_over(organisation, *, details: dict, now) -> None:
         .filter(organisation=organisation, status=ClaimStatus.HOLDER)
         .first()
     )
-    reason = bilingual(
+    reason_text = texts.keep(
         gettext_lazy(
             "Not verified by the commerce bureau and no filing submitted for %(days)d days: taken over by a "
             "new sign-up for the same code."
@@ -190,7 +190,8 @@ def take_over(organisation, *, details: dict, now) -> None:
         organisation,
         holder,
         by=None,
-        reason=reason,
+        reason=bilingual_of(reason_text),
+        reason_text=reason_text,
         now=now,
         only_editable=True,
         title=gettext_lazy("Your account for %(name)s (%(code)s) was taken over"),
@@ -337,7 +338,7 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
                 "The organisation has a filing approved or in force (%(nos)s): its qualifications are "
                 "registered for the present holder. Revoke it first, then reassign the account."
             )
-            % {"nos": ", ".join(in_force)},
+            % {"nos": texts.join_list(in_force)},
             code="revoke_first",
         )
     now = timezone.now()
@@ -358,7 +359,7 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
             "Reason: %(reason)s. Your user accounts are closed and your open filings withdrawn. If you "
             "disagree, contact the commerce bureau."
         ),
-        params={"reason": reason},
+        params={"reason": texts.clause(reason)},
     )
     _take_particulars(organisation, _claim_details(claim), by=by)
     raw, hashed = Invitation.new_token()
@@ -498,7 +499,17 @@ def current_claim_for_new_filing(owner, by) -> OrganisationClaim | None:
 
 # --- shared steps ---------------------------------------------------------------------------------------
 def _retire(
-    organisation, holder, *, by, reason: str, now, only_editable: bool, title, body, params: dict
+    organisation,
+    holder,
+    *,
+    by,
+    reason: str,
+    now,
+    only_editable: bool,
+    title,
+    body,
+    params: dict,
+    reason_text: dict | None = None,
 ) -> OrganisationClaim:
     """Retire the holder's claim (one is recorded for an organisation that predates claims): its filings
     stay on record under it, open ones are withdrawn, its users are told (inbox and email, sent after commit
@@ -522,7 +533,7 @@ def _retire(
             continue
         if only_editable and filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
             raise Refused(organisation)  # submitted while the takeover was being decided
-        move(filing, verb="discard", by=by, reason=reason)
+        move(filing, verb="discard", by=by, reason=reason, reason_text=reason_text)
         clock.clock_pause(filing, now=now)
         save_status(filing, "clock_banked_days", "clock_running_since", "clock_due_on")
         if filing.first_submitted_at and filing.assigned_to_id:

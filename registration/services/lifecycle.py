@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.services import message_enqueue
+from portal import texts
 from registration import clock, payloads
 from registration.choices import IN_FLIGHT, FilingStatus, TaskStatus
 from registration.models import EntityFiling
@@ -54,7 +55,10 @@ def activate_if_ready(filing: EntityFiling, *, by=None) -> bool:
         return False
     if previous is not None:
         move(
-            previous, verb="supersede", by=by, reason=_("Superseded by version %(v)d") % {"v": filing.version}
+            previous,
+            verb="supersede",
+            by=by,
+            reason_text=texts.keep(gettext_lazy("Superseded by version %(v)d"), {"v": filing.version}),
         )
         save_status(previous)
         tell_applicant(
@@ -135,7 +139,12 @@ def filing_revoke(*, filing, by, reason: str):
     publish_status(filing, reason=reason)
     for change in EntityFiling.objects.filter(lineage=filing.lineage, status__in=list(IN_FLIGHT)):
         change = lock(change)
-        move(change, verb="discard", by=by, reason=_("The filing it changes was revoked."))
+        move(
+            change,
+            verb="discard",
+            by=by,
+            reason_text=texts.keep(gettext_lazy("The filing it changes was revoked.")),
+        )
         clock.clock_pause(change, now=timezone.now())
         save_status(change, "clock_banked_days", "clock_running_since", "clock_due_on")
         title = gettext_lazy(

@@ -17,16 +17,24 @@ from django.utils.translation import gettext_lazy
 from exchange import catalog
 from exchange.choices import Outcome
 from exchange.services import message_enqueue
-from portal import identifiers
+from portal import identifiers, texts
 from portal.choices import AuditVerb
 from portal.services.audit import audit
+from portal.services.notifications import Digest
 from portal.statemachine import TransitionNotAllowed, check_transition
 from registration import matrix, payloads
 from registration.choices import RETRYABLE_TASK, FilingStatus, Qualification, TaskStatus
 from registration.models import EntityFiling, QualificationTask
 from registration.policies import ensure_applicant
 from registration.services import lifecycle
-from registration.services._common import lock, not_allowed, supervisors, tell_applicant, tell_bureau
+from registration.services._common import (
+    bilingual_of,
+    lock,
+    not_allowed,
+    supervisors,
+    tell_applicant,
+    tell_bureau,
+)
 from registration.transitions import TASK_TRANSITIONS
 
 # Where each qualification's identifier lands on the filing.
@@ -116,6 +124,7 @@ def task_move(
     by=None,
     reason: str = "",
     quiet: bool = False,
+    cause: str = "",
 ) -> str:
     """Move a task through ``TASK_TRANSITIONS`` (else ``TransitionNotAllowed``) and audit a change of status
     on the filing. Returns the status before; the caller saves the task."""
@@ -135,7 +144,12 @@ def task_move(
             from_state=before,
             to_state=target,
             reason=f"{task.get_code_display()}: {reason}"[:500] if reason else str(task.get_code_display()),
-            payload={"action": f"qualification_{verb}", "qualification": task.code, "attempt": task.attempts},
+            payload={
+                "action": f"qualification_{verb}",
+                "qualification": task.code,
+                "attempt": task.attempts,
+                **({"cause": cause} if cause else {}),
+            },
         )
     return before
 
@@ -153,8 +167,8 @@ def send(task: QualificationTask, filing: EntityFiling, *, quiet: bool = False) 
         sender_dxp_id=filing.dxp_id or "",
     )
     task.message, task.attempts = message, task.attempts + 1
-    task.sent_at, task.reason = timezone.now(), ""
-    task.save(update_fields=["message", "status", "attempts", "sent_at", "reason"])
+    task.sent_at, task.reason, task.reason_text = timezone.now(), "", {}
+    task.save(update_fields=["message", "status", "attempts", "sent_at", "reason", "reason_text"])
 
 
 @transaction.atomic
@@ -182,8 +196,8 @@ def qualification_retry(*, task, by) -> QualificationTask:
     before = task.status
     if held_for_customs(task, filing):
         task_move(task, filing, "send", quiet=True)  # audited below; sent when the customs code arrives
-        task.message, task.reason = None, ""
-        task.save(update_fields=["status", "message", "reason"])
+        task.message, task.reason, task.reason_text = None, "", {}
+        task.save(update_fields=["status", "message", "reason", "reason_text"])
     else:
         send(task, filing, quiet=True)
     audit(
@@ -235,34 +249,38 @@ def on_failure(task: QualificationTask, message) -> None:
     filing = task.filing
     if task.status != TaskStatus.DONE and task.message_id == message.pk:
         _refused(
-            task, filing, TaskStatus.FAILED, message.last_error or _("The message could not be delivered.")
+            task,
+            filing,
+            TaskStatus.FAILED,
+            message.last_error or "undeliverable",
+            said=texts.keep(gettext_lazy("The department did not take the message.")),
         )
 
 
-def _identifier(task: QualificationTask, data: dict) -> tuple[str, str | None]:
-    """The identifier in the receipt data, and what is wrong with it (None when usable)."""
+def _identifier(task: QualificationTask, data: dict) -> tuple[str, dict | None]:
+    """The identifier in the receipt data, and what is wrong with it (None when usable), kept for reading."""
     key = matrix.SPECS[task.code].identifier_key
     value = str(data.get(key) or "").strip()
     if not value or len(value) > 40:
-        return value[:40], _("the receipt carries no usable %(key)s") % {"key": key}
+        return value[:40], texts.keep(gettext_lazy("the receipt carries no usable %(key)s"), {"key": key})
     if task.code == Qualification.CUSTOMS_REG and identifiers.customs_code_problems(value):
-        return value, _("the customs code %(code)s is not a valid Zhejiang customs code") % {"code": value}
+        problem = gettext_lazy("the customs code %(code)s is not a valid Zhejiang customs code")
+        return value, texts.keep(problem, {"code": value})
     if task.code == Qualification.SAFE_DIRECTORY and str(data.get("fx_class") or "") not in ("A", "B", "C"):
-        return value, _("the forex class is not A, B or C")
+        return value, texts.keep(gettext_lazy("the forex class is not A, B or C"))
     return value, None
 
 
 def _done(task: QualificationTask, filing: EntityFiling, data: dict) -> None:
     value, problem = _identifier(task, data)
     if problem:
-        _refused(
-            task, filing, TaskStatus.FAILED, _("Unusable answer from the department: %(p)s.") % {"p": problem}
-        )
+        said = texts.keep(gettext_lazy("Unusable answer from the department: %(p)s."), {"p": problem})
+        _refused(task, filing, TaskStatus.FAILED, bilingual_of(said), said=said, cause="unusable_answer")
         return
     task_move(task, filing, "register", reason=value)
     task.identifier, task.result, task.done_at = value, data, timezone.now()
-    task.reason = ""
-    task.save(update_fields=["status", "identifier", "result", "done_at", "reason"])
+    task.reason, task.reason_text = "", {}
+    task.save(update_fields=["status", "identifier", "result", "done_at", "reason", "reason_text"])
     fields = [FILING_FIELD[task.code]]
     setattr(filing, fields[0], value)
     if task.code == Qualification.SAFE_DIRECTORY:
@@ -275,15 +293,32 @@ def _done(task: QualificationTask, filing: EntityFiling, data: dict) -> None:
         filing,
         verb="qualification_done",
         title=gettext_lazy("%(qualification)s registered: %(identifier)s"),
-        params={"qualification": task.get_code_display(), "identifier": value},
+        params={"qualification": Qualification(task.code).label, "identifier": value},
+        # The departments answer within seconds of one another: one notification for the burst.
+        digest=Digest(
+            key=f"registration.qualification_done:{filing.pk}",
+            title=gettext_lazy("Filing %(no)s: %(count)d qualifications registered"),
+            line=gettext_lazy("%(qualification)s registered: %(identifier)s"),
+        ),
     )
 
 
-def _refused(task: QualificationTask, filing: EntityFiling, status: str, reason: str) -> None:
-    task_move(task, filing, "refuse" if status == TaskStatus.REJECTED else "fail", reason=reason)
-    task.reason = reason[:2000]
-    task.save(update_fields=["status", "reason"])
-    params = {"qualification": task.get_code_display(), "reason": reason}
+def _refused(
+    task: QualificationTask,
+    filing: EntityFiling,
+    status: str,
+    reason: str,
+    *,
+    said: dict | None = None,
+    cause: str = "",
+) -> None:
+    """The task stopped: ``reason`` is the record (the department's words, or the transport error), ``said``
+    the portal's own explanation kept for each reader's language (none when the department's words say it)."""
+    verb = "refuse" if status == TaskStatus.REJECTED else "fail"
+    task_move(task, filing, verb, reason=reason, cause=cause)
+    task.reason, task.reason_text = reason[:2000], said or {}
+    task.save(update_fields=["status", "reason", "reason_text"])
+    params = {"qualification": Qualification(task.code).label, "reason": said or texts.clause(reason)}
     title = (
         gettext_lazy("%(qualification)s refused by the department")
         if status == TaskStatus.REJECTED

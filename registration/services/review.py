@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from portal import texts
 from portal.choices import AuditVerb
 from portal.services.audit import audit
 from registration import clock
@@ -169,9 +170,17 @@ def filing_return(*, filing, by, reason_codes=(), note: str = "", comments=()):
         raise ValidationError({"reason_codes": _("Choose reasons from the list.")})
     if not reasons and not note.strip() and not comments:
         raise ValidationError({"note": _("Say what the applicant must correct.")})
-    # The record (audit, status reason) keeps both languages; each notification is in its reader's language.
+    # The record (audit, status reason) keeps both languages; each reader sees the reasons in their own.
     summary = _return_summary(reasons, note, bilingual=True)
-    move(filing, verb="return", by=by, reason=summary, payload={"reason_codes": [r.code for r in reasons]})
+    said = texts.keep(lazy(_return_summary, str)(reasons, note))
+    move(
+        filing,
+        verb="return",
+        by=by,
+        reason=summary,
+        reason_text=said,
+        payload={"reason_codes": [r.code for r in reasons], "note": note.strip()},
+    )
     for item in comments:
         _comment(filing, by, item.get("field", ""), item.get("text", ""))
     now = timezone.now()
@@ -184,7 +193,7 @@ def filing_return(*, filing, by, reason_codes=(), note: str = "", comments=()):
         verb="returned",
         title=gettext_lazy("Filing %(no)s returned for correction"),
         body=gettext_lazy("Reasons: %(reasons)s. Correct the filing and submit it again."),
-        params={"reasons": lazy(_return_summary, str)(reasons, note)},
+        params={"reasons": lazy(lambda: texts.clause(_return_summary(reasons, note)), str)()},
     )
     return filing
 

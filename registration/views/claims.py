@@ -54,7 +54,11 @@ class ClaimsView(_ClaimsMixin, View):
         page = Paginator(qs.select_related("registration_verification").order_by("-last_claim"), 25).get_page(
             request.GET.get("page")
         )
-        return render(request, "registration/claims.html", {"form": form, "page_obj": page, "show": show})
+        return render(
+            request,
+            "registration/claims.html",
+            {"form": form, "page_obj": page, "show": show, "days": claims.claim_after_days()},
+        )
 
 
 class ClaimDetailView(_ClaimsMixin, View):

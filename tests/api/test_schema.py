@@ -61,3 +61,22 @@ def test_the_docs_script_points_at_the_local_schema(client):
     script = client.get("/api/docs/?script=").content.decode()
     assert '"/api/schema/"' in script
     assert "http://" not in script.replace("http://www.w3.org", "")
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "in_description"),
+    [
+        ("en", "Zhejiang Cross-border E-commerce Portal API", "REST API for enterprise ERPs"),
+        ("zh-hans", "浙江省跨境电子商务综合管理服务平台 API", "错误信息"),
+    ],
+)
+def test_the_docs_title_and_description_are_in_one_language(client, language, title, in_description):
+    headers = {"accept-language": language}
+    page = lxml.html.fromstring(client.get("/api/docs/", headers=headers).content.decode())
+    assert page.findtext(".//title") == title
+    assert page.getroottree().getroot().get("lang") == language
+    schema = client.get(
+        "/api/schema/", headers={**headers, "accept": "application/vnd.oai.openapi+json"}
+    ).json()
+    assert schema["info"]["title"] == title
+    assert in_description in schema["info"]["description"]

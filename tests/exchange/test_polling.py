@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from exchange.choices import EnvelopeStatus, MessageStatus
 from exchange.models import Envelope, Message, ReceiptCursor
@@ -61,6 +61,11 @@ def test_overdue_message_is_requeried_flagged_and_notified(
     assert second.overdue_at is not None and second.expected_by > timezone.now()
     assert Notification.objects.filter(recipient=enterprise_admin, verb="exchange.overdue").count() == 1
     assert Notification.objects.filter(recipient=customs_officer, verb="exchange.overdue").count() == 1
+    told = Notification.objects.get(recipient=enterprise_admin, verb="exchange.overdue")
+    with translation.override("en"):  # the department's name follows the reader's language too
+        assert told.shown_title == "1 messages to Customs have no receipt yet"
+    with translation.override("zh-hans"):
+        assert "海关" in told.shown_title and "Customs" not in told.shown_title
     # A second check does not notify again for the same messages.
     Message.objects.filter(pk=second.pk).update(expected_by=timezone.now() - timedelta(seconds=1))
     messages_requery_overdue(department="customs")

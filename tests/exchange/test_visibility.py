@@ -61,22 +61,36 @@ def test_list_query_count_is_bounded(api_as, enterprise_admin, enterprise, djang
     assert response.json()["count"] == 40
 
 
-def test_timeline_shows_messages_and_receipts_of_a_subject(
-    client, enterprise_admin, enterprise, json_receipt
-):
-    from exchange.services import receipts_ingest
-
-    [message] = enqueue(enterprise, subject=enterprise)
-    Message.objects.filter(pk=message.pk).update(status="sent")
-    message.refresh_from_db()
-    receipts_ingest([json_receipt(message, "REGISTERED", info="登记成功")], via="callback")
+def _timeline(obj, user) -> str:
     from django.template import Context, Template
     from django.test import RequestFactory
 
     request = RequestFactory().get("/")
-    request.user = enterprise_admin
-    html = Template("{% load portal_tags %}{% timeline obj %}").render(
-        Context({"obj": enterprise, "request": request})
+    request.user = user
+    return Template("{% load portal_tags %}{% timeline obj %}").render(
+        Context({"obj": obj, "request": request})
     )
-    assert message.message_id in html
-    assert "登记成功" in html
+
+
+def test_timeline_tells_a_subjects_messages_and_receipts_in_plain_words(
+    enterprise_admin, system_admin, enterprise, json_receipt
+):
+    from exchange.services import receipts_ingest
+
+    [message] = enqueue(enterprise, subject=enterprise)
+    Message.objects.filter(pk=message.pk).update(status="sent", sent_at=message.created_at)
+    message.refresh_from_db()
+    receipts_ingest([json_receipt(message, "REGISTERED", info="登记成功")], via="callback")
+
+    html = _timeline(enterprise, enterprise_admin)
+    assert "已发送至海关" in html and "海关已登记" in html  # one plain line per event
+    assert "报关单位注册登记 · 海关" in html  # grouped under the message's kind and department
+    for technical in (message.message_id, message.business_key, "REGISTERED", "登记成功", "exchange/"):
+        assert technical not in html, technical
+    assert "technical-details" not in html
+
+    html = _timeline(enterprise, system_admin)  # administrators open the technical details
+    assert 'data-testid="technical-details"' in html
+    for technical in (message.message_id, message.business_key, "REGISTERED", "登记成功"):
+        assert technical in html, technical
+    assert f"/exchange/messages/{message.pk}/" in html

@@ -214,10 +214,11 @@ def test_timeline_tag_renders_the_objects_audit_events(enterprise_admin, other_a
     assert html.count('class="timeline__entry') == 2
     assert "邀请" in html  # the verb's label in the user's language (Chinese by default)
     assert "new colleague" in html
-    assert "draft → submitted" in html
+    assert "状态变更为：submitted" in html  # one sentence; the recorded states are technical details
+    assert "draft → submitted" not in html and "technical-details" not in html
     assert enterprise_admin.display_name in html
     assert "not theirs" not in html
-    assert html.index("邀请") < html.index("draft")  # oldest first
+    assert html.index("邀请") < html.index("submitted")  # oldest first
 
 
 def test_timeline_of_an_object_without_events_says_so(enterprise_admin):

@@ -6,10 +6,11 @@ import lxml.html
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Notification
-from portal.services.notifications import enterprise_staff, notify
+from portal.services.notifications import Digest, enterprise_staff, mark_read, notify
 from portal.tasks import send_notification_emails, sweep_notification_emails
 from tests import factories
 
@@ -163,3 +164,124 @@ def test_a_refused_email_stays_unsent_and_the_sweep_sends_it_later(monkeypatch, 
     Notification.objects.filter(pk=row.pk).update(created_at=row.created_at - timedelta(minutes=5))
     assert sweep_notification_emails() == 1
     assert len(mail.outbox) == 1
+
+
+# --- kept as message and parameters, rendered in the reader's current language (ADR 0025) ------------------
+def test_a_stored_notification_reads_in_the_language_chosen_later(client, enterprise_admin):
+    (row,) = notify(recipients=[enterprise_admin], verb="x", title=TITLE, body=TITLE, params={"count": 2})
+    assert row.title == "已将 2 条通知标记为已读。"  # the record, in the recipient's language at the time
+    client.force_login(enterprise_admin)
+    client.post("/language/", {"language": "en", "next": "/inbox/"})
+    page = client.get("/inbox/").content.decode()
+    assert "2 notifications marked as read." in page and "已将 2 条" not in page
+    assert "2 notifications marked as read." in client.get("/").content.decode()  # the home page's list
+
+
+def test_a_translatable_parameter_follows_the_reader_too(enterprise_admin):
+    from portal.choices import Role
+
+    (row,) = notify(
+        recipients=[enterprise_admin],
+        verb="x",
+        title=_("Welcome, %(name)s"),
+        params={"name": Role.CUSTOMS_OFFICER.label},
+    )
+    with translation.override("en"):
+        assert row.shown_title == "Welcome, Customs officer"
+    with translation.override("zh-hans"):
+        assert row.shown_title == "欢迎您，海关关员"
+
+
+def test_rows_written_before_keep_their_text(enterprise_admin):
+    """The migration adds the source columns empty: an older row reads as it was stored."""
+    (row,) = notify(recipients=[enterprise_admin], verb="x", title="t")
+    Notification.objects.filter(pk=row.pk).update(
+        title="旧通知", body="旧正文", title_source={}, body_source={}
+    )
+    row.refresh_from_db()
+    with translation.override("en"):
+        assert (row.shown_title, row.shown_body) == ("旧通知", "旧正文")
+
+
+def test_the_api_renders_notifications_in_the_callers_language(api_as, enterprise_admin):
+    notify(recipients=[enterprise_admin], verb="x", title=TITLE, params={"count": 4})
+    api = api_as(enterprise_admin)
+    english = api.get("/api/v1/notifications/", headers={"accept-language": "en"}).json()["results"][0]
+    chinese = api.get("/api/v1/notifications/", headers={"accept-language": "zh-hans"}).json()["results"][0]
+    assert english["title"] == "4 notifications marked as read."
+    assert chinese["title"] == "已将 4 条通知标记为已读。"
+    assert english["count"] == 1
+
+
+def test_email_is_written_in_the_recipients_profile_language(english_colleague, enterprise_admin):
+    rows = notify(
+        recipients=[english_colleague, enterprise_admin], verb="x", title=TITLE, params={"count": 5}
+    )
+    with translation.override("zh-hans"):  # the worker's own language does not matter
+        send_notification_emails([r.pk for r in rows])
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[english_colleague.email] == "5 notifications marked as read."
+    assert subjects[enterprise_admin.email] == "已将 5 条通知标记为已读。"
+
+
+# --- digests: a burst of like events about one object is one notification ---------------------------------
+def _digest():
+    return Digest(
+        key="test.burst:1", title=_("%(count)d notifications marked as read."), line=_("Welcome, %(name)s")
+    )
+
+
+def test_a_burst_becomes_one_digest_listing_each_event(enterprise_admin, settings):
+    for name in ("甲", "乙", "丙"):
+        notify(
+            recipients=[enterprise_admin],
+            verb="x",
+            title=_("Welcome, %(name)s"),
+            params={"name": name},
+            digest=_digest(),
+        )
+    (row,) = Notification.objects.filter(recipient=enterprise_admin)
+    assert row.count == 3
+    with translation.override("en"):
+        assert row.shown_title == "3 notifications marked as read."
+        assert row.shown_body.splitlines() == ["Welcome, 甲", "Welcome, 乙", "Welcome, 丙"]
+
+
+def test_a_digest_of_one_reads_as_the_event_itself(enterprise_admin):
+    (row,) = notify(
+        recipients=[enterprise_admin],
+        verb="x",
+        title=_("Welcome, %(name)s"),
+        params={"name": "甲"},
+        digest=_digest(),
+    )
+    with translation.override("en"):
+        assert row.shown_title == "Welcome, 甲"
+
+
+def test_a_read_or_emailed_digest_is_closed(enterprise_admin):
+    (first,) = notify(
+        recipients=[enterprise_admin], verb="x", title="t", params={"name": "甲"}, digest=_digest()
+    )
+    mark_read(user=enterprise_admin, ids=[first.pk])
+    notify(recipients=[enterprise_admin], verb="x", title="t", params={"name": "乙"}, digest=_digest())
+    assert Notification.objects.filter(recipient=enterprise_admin).count() == 2
+
+
+def test_a_digest_is_emailed_once_after_its_burst(
+    django_capture_on_commit_callbacks, enterprise_admin, clock
+):
+    clock("2026-03-02 10:00")
+    with django_capture_on_commit_callbacks(execute=True):
+        for name in ("甲", "乙"):
+            notify(
+                recipients=[enterprise_admin], verb="x", title="t", params={"name": name}, digest=_digest()
+            )
+    (row,) = Notification.objects.all()
+    assert send_notification_emails([row.pk]) == 0 and mail.outbox == []  # still gathering
+    assert sweep_notification_emails() == 0
+    clock("2026-03-02 10:03")
+    assert sweep_notification_emails() == 1
+    assert len(mail.outbox) == 1 and "甲" in mail.outbox[0].body and "乙" in mail.outbox[0].body
+    notify(recipients=[enterprise_admin], verb="x", title="t", params={"name": "丙"}, digest=_digest())
+    assert Notification.objects.count() == 2  # the emailed digest is closed; a new one starts

@@ -78,4 +78,4 @@ def test_labels_follow_the_language():
         assert divisions.division_label("330782") == "Yiwu (330782)"
         assert str(divisions.CITIES["3301"]) == "Hangzhou"
     with translation.override("zh-hans"):
-        assert divisions.division_label("330782") == "义乌市 (330782)"
+        assert divisions.division_label("330782") == "义乌市（330782）"  # Chinese punctuation

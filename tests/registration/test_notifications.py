@@ -115,3 +115,39 @@ def test_return_reasons_are_in_each_recipients_language(enterprise_admin, enterp
     assert reason.label_zh not in bodies[enterprise_operator.username]
     with translation.override("en"):
         assert reason.label_en in str(reason)
+
+
+def test_return_reasons_follow_the_readers_current_language(enterprise_admin, reviewer):
+    """The notification keeps the reasons, not a rendering: switching language switches them."""
+    reason = ReturnReason.objects.get(code="NAME_MISMATCH")
+    builders.returned(enterprise_admin, reviewer)
+    row = Notification.objects.get(verb="registration.returned", recipient=enterprise_admin)
+    with translation.override("en"):
+        assert reason.label_en in row.shown_body and reason.label_zh not in row.shown_body
+        assert row.shown_body.startswith("Reasons: ") and ".." not in row.shown_body
+    with translation.override("zh-hans"):
+        assert reason.label_zh in row.shown_body and reason.label_en not in row.shown_body
+        assert row.shown_body.startswith("事由：") and "。。" not in row.shown_body
+
+
+def test_one_approval_tells_the_applicant_three_times_not_once_per_receipt(enterprise_admin, reviewer):
+    """Policy (ADR 0025): one notification per filing event; the departments' burst of receipts is one
+    digest ("6 qualifications registered"), not one notification per qualification."""
+    filing = builders.approved(enterprise_admin, reviewer)
+    before = Notification.objects.filter(recipient=enterprise_admin).count()
+    builders.answer_all(filing)
+    done = filing.qualifications.filter(status="DONE").count()
+    rows = list(Notification.objects.filter(recipient=enterprise_admin).order_by("id"))[before - 1 :]
+    assert [r.verb for r in rows] == [
+        "registration.approved",
+        "registration.qualification_done",
+        "registration.active",
+    ]
+    digest = rows[1]
+    assert digest.count == done >= 4
+    with translation.override("en"):
+        assert digest.shown_title == f"Filing {filing.filing_no}: {done} qualifications registered"
+        assert (
+            f"Customs registration registered: {filing.qualifications.get(code='CUSTOMS_REG').identifier}"
+            in (digest.shown_body.splitlines())
+        )

@@ -247,7 +247,8 @@ def test_filing_page_shows_status_qualifications_and_timeline(client, enterprise
     assert filing.customs_code in html
     assert "Download the certificate" in html
     assert "File a change" in html
-    assert "Customs registration sent to Customs" in html  # the exchange's entries on the timeline
+    assert "Customs registration · Customs" in html  # the qualification's group on the timeline
+    assert "Sent to Customs" in html  # the exchange's entries, one plain line each
 
 
 # --- the bureau's workbench --------------------------------------------------------------------------
