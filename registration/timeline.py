@@ -66,7 +66,7 @@ _SAID_BY_RECEIPTS = frozenset({"qualification_deliver", "qualification_register"
 def qualification_group(code: str) -> tuple[str, str, int]:
     """The key, heading and place of a qualification's group on the timeline."""
     spec = matrix.SPECS[code]
-    department = department_label(catalog.MESSAGE_TYPES[spec.message_type].department)
+    department = department_label(catalog.message_type(spec.message_type).department)
     label = _("%(label)s · %(department)s") % {"label": Qualification(code).label, "department": department}
     return f"qualification:{code}", label, spec.order
 

@@ -207,7 +207,7 @@ def _bilingual_facts(filing) -> list[str]:
     from django.utils import translation
 
     facts = [filing.name_cn, filing.name_en, "跨境电子商务经营主体备案证明", "主体名称", "Name"]
-    facts += ["海关注册登记", "Customs registration", "杭州市", "Hangzhou", "浙江省商务厅"]
+    facts += ["报关单位注册登记", "Customs registration", "杭州市", "Hangzhou", "浙江省商务厅"]
     facts += ["Zhejiang Provincial Department of Commerce"]
     for language in ("zh-hans", "en"):
         with translation.override(language):
