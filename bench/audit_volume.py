@@ -140,7 +140,8 @@ def main() -> None:
     print(f"{rows:,} audit events on PostgreSQL ({connection.pg_version // 10000})")
     for label, seconds in results.items():
         rate = rows / seconds
-        print(f"  {label:<32} {seconds:7.2f} s  {rate:>10,.0f} events/s  ratio to COPY {seconds / floor:5.2f}")
+        ratio = seconds / floor
+        print(f"  {label:<32} {seconds:7.2f} s  {rate:>10,.0f} events/s  ratio to COPY {ratio:5.2f}")
 
 
 if __name__ == "__main__":
