@@ -132,7 +132,31 @@ def _is_empty(raw: list) -> bool:
     return raw.count("") + raw.count(None) == len(raw)
 
 
+@dataclass
+class RawSheet:
+    """The data rows of a workbook as uploaded, with the header's column positions (before conversion)."""
+
+    header: list
+    positions: dict[str, int]
+    raw_rows: list[list]
+    numbers: list[int]
+
+
 def read_xlsx(content: bytes, importer: Importer, *, on_progress: Callable | None = None) -> ReadResult:
+    """Parse (``read_sheet``) then convert every cell, column by column."""
+    sheet = read_sheet(content, importer, on_progress=on_progress)
+    typed, problems, count = convert_rows(
+        list(importer.columns),
+        sheet.positions,
+        sheet.raw_rows,
+        sheet.numbers,
+        keep=settings.INTAKE_MAX_PROBLEMS_STORED,
+    )
+    return ReadResult(typed, sheet.raw_rows, sheet.header, sheet.positions, sheet.numbers, problems, count)
+
+
+def read_sheet(content: bytes, importer: Importer, *, on_progress: Callable | None = None) -> RawSheet:
+    """Safe open, calamine, header mapping, phantom rows and the row cap: the parse, without conversion."""
     columns = list(importer.columns)
     max_rows = importer.max_rows or settings.INTAKE_MAX_ROWS
     gap = settings.INTAKE_EMPTY_ROWS_STOP
@@ -167,10 +191,7 @@ def read_xlsx(content: bytes, importer: Importer, *, on_progress: Callable | Non
         raise IntakeRefused("no_rows", NO_ROWS)
     if on_progress is not None:
         on_progress(total, total)
-    typed, problems, count = convert_rows(
-        columns, positions, raw_rows, numbers, keep=settings.INTAKE_MAX_PROBLEMS_STORED
-    )
-    return ReadResult(typed, raw_rows, header, positions, numbers, problems, count)
+    return RawSheet(header, positions, raw_rows, numbers)
 
 
 def _refuse_data_after(rows: list, start: int, gap: int) -> None:

@@ -20,6 +20,7 @@ import io
 import posixpath
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from defusedxml import ElementTree as SafeET
@@ -281,7 +282,13 @@ def _holds_value(xml: bytes, position: int) -> bool:
 
 
 def scan_sheet(xml: bytes, *, max_row: int, max_col: int) -> None:
-    """Byte-level checks of a worksheet part before calamine reads it (see the module docstring)."""
+    """Byte-level checks of a worksheet part (see the module docstring): the content, then the extent."""
+    scan_content(xml)
+    scan_extent(xml, max_row=max_row, max_col=max_col)
+
+
+def scan_content(xml: bytes) -> None:
+    """No DTD or entity, no formula, every cell written ``<c r="…"``, no prefixed cell or formula element."""
     found = _FORBIDDEN.search(xml)
     if found is not None:
         if found.group(1):
@@ -289,6 +296,14 @@ def scan_sheet(xml: bytes, *, max_row: int, max_col: int) -> None:
         if found.group(2):
             raise IntakeRefused("formula", FORMULA, cell=_cell_at(xml, found.start()))
         raise IntakeRefused("non_standard", NON_STANDARD)
+
+
+def scan_extent(xml: bytes, *, max_row: int, max_col: int) -> None:
+    """No cell holding a value outside ``max_row`` × ``max_col``: what keeps calamine's dense grid bounded.
+
+    Only meaningful once every cell is known to be written ``<c r="…"`` (``scan_content``): calamine reads a
+    cell without a position as the next one, which this scan cannot see. ``open_xlsx`` therefore refuses such
+    a workbook before using calamine's rows, and reads only workbooks where the two scans agree."""
     for match in _far_pattern(max_row, max_col).finditer(xml):
         if match.group(2) is not None and int(match.group(2)) <= max_row:
             col = column_number(match.group(1).decode())
@@ -325,21 +340,46 @@ def open_xlsx(
         check_zip(archive, limits)
         parts = sheet_parts(archive)
         name = choose_sheet(parts, sheet_names)
-        scan_sheet(read_part(archive, parts[name]), max_row=max_row, max_col=max_col)
+        xml = read_part(archive, parts[name])
         if "xl/sharedStrings.xml" in archive.namelist():
             read_part(archive, "xl/sharedStrings.xml")  # size and DTD checks only
+    # The extent first: it bounds the grid calamine allocates. A cell written without a position is taken by
+    # calamine as the next one along, so a workbook with one is refused by ``scan_content`` before its rows
+    # are used; the extent scan counts ``<c r=`` cells only, which is why the two run in this order of trust.
+    if _positionless_cell(xml):
+        raise IntakeRefused("non_standard", NON_STANDARD)
+    scan_extent(xml, max_row=max_row, max_col=max_col)
+    # calamine (Rust, releasing the GIL) reads while this thread finishes the content checks.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(_calamine_rows, python_calamine, content, name)
+        try:
+            scan_content(xml)
+        except IntakeRefused:
+            reading.exception()  # wait for the reader; the content's refusal is the one to tell
+            raise
+        rows, merged = reading.result()
+    refuse_merged(merged)
+    return Sheet(name=name, rows=rows, merged=merged)
+
+
+_POSITIONLESS = re.compile(rb"<(?:[\w.\-]+:)?c(?:[\t\n\r>/]| (?!r=\"))")
+
+
+def _positionless_cell(xml: bytes) -> bool:
+    return _POSITIONLESS.search(xml) is not None
+
+
+def _calamine_rows(python_calamine, content: bytes, name: str):
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
         with workbook:
             sheet = workbook.get_sheet_by_name(name)
             merged = sheet.merged_cell_ranges or []
-            rows = sheet.to_python(skip_empty_area=False)
+            return sheet.to_python(skip_empty_area=False), merged
     except python_calamine.PasswordError:
         raise IntakeRefused("encrypted", ENCRYPTED) from None
     except (python_calamine.CalamineError, ValueError, TypeError, OverflowError):
         raise IntakeRefused("not_a_workbook", NOT_A_WORKBOOK) from None
-    refuse_merged(merged)
-    return Sheet(name=name, rows=rows, merged=merged)
 
 
 def refuse_merged(merged) -> None:
