@@ -10,6 +10,9 @@ from tests import clock as clock_module
 from tests import factories
 from tests.services import IN_CI, chromium_path, need, playwright_available, postgres_in_use, redis_available
 
+# The API test kit drops the generated tests an endpoint has nothing for (tests/kit/plugin.py).
+pytest_plugins = ["tests.kit.plugin"]
+
 
 def pytest_addoption(parser):
     parser.addoption(
