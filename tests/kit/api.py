@@ -276,8 +276,9 @@ class ScopedApiTests(_Kit):
     def test_an_api_token_reaches_it(self):
         obj = self.make(self.owner)
         client = token_client(self.owner)
-        assert self.row_of(rows_of(client.get(self.url).json()), obj) is not None
-        assert client.get(self.detail_url(obj)).status_code == 200
+        assert self.row_of(rows_of(client.get(self.url).json()), obj) is not None, "not listed with a token"
+        detail = client.get(self.detail_url(obj))
+        assert detail.status_code == 200, f"detail with a token: {detail.status_code} {body_of(detail)}"
 
     def test_another_organisation_does_not_find_it(self, route):
         obj = self.prepared(route)
@@ -297,12 +298,14 @@ class ScopedApiTests(_Kit):
         client = client_as(self.cast.loner())
         body = client.get(self.url).json()
         assert rows_of(body) == [] and body["count"] == 0, f"a user of no organisation sees {body['count']}"
-        assert client.get(self.detail_url(obj)).status_code == 404
+        detail = client.get(self.detail_url(obj))
+        assert detail.status_code == 404, f"a user of no organisation: {detail.status_code} on the detail"
 
     def test_hidden_from_these_roles(self, role):
         obj = self.make(self.owner)
         client = client_as(self.user(role))
-        assert self.row_of(rows_of(client.get(self.url, {"page_size": 500}).json()), obj) is None
+        listed = rows_of(client.get(self.url, {"page_size": 500}).json())
+        assert self.row_of(listed, obj) is None, f"{role} finds the object in the list"
         before = footprint(obj)
         for route in (RETRIEVE, *(a for a in self.actions if self.is_detail(a))):
             response = self.send(client, route, obj)
@@ -360,10 +363,10 @@ class ScopedApiTests(_Kit):
         n = self.query_rows
         self.make_rows(n)
         few, response = queries(client, self.url)
-        assert response.json()["count"] == n
+        assert response.json()["count"] == n, f"{n} rows made, {response.json()['count']} listed"
         self.make_rows(4 * n)
         many, response = queries(client, self.url)
-        assert response.json()["count"] == 5 * n
+        assert response.json()["count"] == 5 * n, f"{5 * n} rows made, {response.json()['count']} listed"
         assert_same_queries(few, many, slack=self.query_slack, ceiling=self.max_queries, what="list")
 
     def test_detail_queries_do_not_grow_with_rows(self):
