@@ -144,9 +144,9 @@ class ScopedApiTests(_Kit):
     fields: frozenset = frozenset()  # keys of a list row and of the detail
     detail_fields: frozenset | None = None  # when the detail says more than a row
     id_field = "id"  # the key carrying the object's lookup value
-    readers: tuple = ()
-    hidden_from: tuple = ()
-    actions: tuple[Action, ...] = ()
+    readers: tuple = ()  # roles besides ``owner_role`` that list and read the object
+    hidden_from: tuple = ()  # roles that must not find the object as ``make`` returns it (404 on every route)
+    actions: tuple[Action, ...] = ()  # every route besides list and detail
     # Query counts: the list and the detail with N then 5N objects must run the same number of queries
     # (``query_slack`` more at most: document why where it is not 0), never more than ``max_queries``.
     query_rows = 2
