@@ -10,6 +10,11 @@ from tests import clock as clock_module
 from tests import factories
 from tests.services import IN_CI, chromium_path, need, playwright_available, postgres_in_use, redis_available
 
+# The API test kit's assertions explain themselves as a test module's do; its plugin leaves out the generated
+# tests an endpoint has nothing for (tests/kit/plugin.py).
+pytest.register_assert_rewrite("tests.kit")
+pytest_plugins = ["tests.kit.plugin"]
+
 
 def pytest_addoption(parser):
     parser.addoption(

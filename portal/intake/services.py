@@ -187,7 +187,13 @@ def enqueue(job_id: int) -> None:
 
 @transaction.atomic
 def import_cancel(*, job: ImportJob, by) -> ImportJob:
-    """Cancel a job that has not been saved yet (a running one stops before it saves)."""
+    """Cancel a job that has not been saved yet (a running one stops before it saves).
+
+    Only the owner's people may: seeing every organisation's imports (``view_all_importjob``, the
+    operator) is not acting on them, as ``import_start`` holds for uploads.
+    """
+    if not by.is_superuser and by.organisation_id != job.owner_id:
+        raise PermissionDenied
     job = _locked(job.pk)
     _transition(job, "cancel", by=by)
     progress.forget(job)
