@@ -13,11 +13,16 @@ class CustomsConfig(AppConfig):
 
         for spec in MESSAGE_TYPES:
             register_message_type(spec)
+        self._bind_receipts()
         from portal.choices import Role
         from portal.roles import grant
         from portal.ui import register_nav
 
         grant(Role.CUSTOMS_OFFICER, "customs.view_all_documents", "customs.view_all_sellerauthorisation")
+        from customs.timeline import customs_timeline
+        from portal.ui import register_timeline_source
+
+        register_timeline_source(customs_timeline)
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
         register_nav(
@@ -26,3 +31,27 @@ class CustomsConfig(AppConfig):
             [Role.CUSTOMS_OFFICER, Role.SYSTEM_ADMIN, Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR],
             order=25,
         )
+
+    @staticmethod
+    def _bind_receipts():
+        """Customs' receipts drive each document (customs.receipts): one binding per CEB type and model."""
+        from customs import receipts
+        from customs.models import Cancellation, InventoryList, Order, ParcelReport, Payment, Waybill
+        from exchange.registry import register_handlers
+
+        for message_type, model in (
+            ("CEB303Message", Order),
+            ("CEB403Message", Payment),
+            ("CEB505Message", Waybill),
+            ("CEB603Message", InventoryList),
+            ("CEB605Message", Cancellation),
+            ("CEB607Message", ParcelReport),
+            ("CEB507Message", ParcelReport),
+            ("CEB509Message", ParcelReport),
+        ):
+            register_handlers(
+                message_type,
+                subject=model,
+                on_receipts=receipts.handler(model),
+                on_failure=receipts.on_failure,
+            )

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocStatus(models.TextChoices):
@@ -28,7 +29,7 @@ class DocStatus(models.TextChoices):
     CLOSED = "CLOSED", _("Closed: goods have left")
     REJECTED = "REJECTED", _("Rejected by customs")
     DETAINED = "DETAINED", _("Detained")
-    CANCELLED = "CANCELLED", _("Cancelled")
+    CANCELLED = "CANCELLED", pgettext_lazy("customs document", "Cancelled")
     WITHDRAWN = "WITHDRAWN", _("Withdrawn")
 
 
@@ -121,7 +122,7 @@ class SummaryStatus(models.TextChoices):
     thrown away."""
 
     PREVIEW = "PREVIEW", _("Preview")
-    SUBMITTED = "SUBMITTED", _("Sent to customs")
+    SUBMITTED = "SUBMITTED", _("Sent to customs, awaiting its answer")
     ACCEPTED = "ACCEPTED", _("Accepted by customs")
     DECLARED = "DECLARED", _("Export declarations formed")
     REJECTED = "REJECTED", _("Rejected by customs")

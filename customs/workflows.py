@@ -8,6 +8,7 @@ backward move anyway.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customs.choices import CANCELLABLE, PROGRESS, DocStatus, SummaryStatus
 from portal.workflow import Workflow
@@ -82,7 +83,7 @@ INVENTORY_LIST = Workflow(
 _MATCHED = (S.SUBMITTED, S.DECLARED, S.ENTERED)
 ORDER = Workflow(
     name="customs.order",
-    label=_("order"),
+    label=pgettext_lazy("customs document", "order"),
     moves=_progress_moves(_MATCHED),
     verbs=VERB_LABELS,
     changed_at="status_changed_at",

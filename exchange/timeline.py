@@ -146,6 +146,7 @@ def message_story(
     group_label: str = "",
     group_order: int = 100,
     result_of: Callable | None = None,
+    receipts: bool = True,
 ) -> list[TimelineEntry]:
     """The entries of one message and its receipts. ``result_of(message, receipt)`` may name what a final
     success brought ("customs code 3301960002"); receipts that changed nothing (duplicates, late ones) are
@@ -158,7 +159,7 @@ def message_story(
         group_label = _("%(label)s · %(department)s") % {"label": label, "department": department}
     entries = _message_entries(message, department, raw_visible)
     technical = sees_technical_details(user)
-    for receipt in message.receipts.all():
+    for receipt in message.receipts.all() if receipts else ():
         if receipt.disposition != ReceiptDisposition.APPLIED and not technical:
             continue
         entry = _receipt_entry(message, receipt, department, raw_visible, result_of)
@@ -190,12 +191,15 @@ def raw_visible_ids(messages, user) -> set[int]:
 
 
 def exchange_timeline(obj, user) -> list[TimelineEntry]:
+    """The object's messages and their receipts. A model whose app explains the receipts itself sets
+    ``exchange_timeline_receipts = False`` (customs documents): its messages are still shown here."""
     if isinstance(obj, (Message, Receipt)):
         return []
+    receipts = getattr(obj, "exchange_timeline_receipts", True)
     subject_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     messages = list(messages_about(subject_type, [str(obj.pk)], user))
     raw = raw_visible_ids(messages, user)
     entries = []
     for message in messages:
-        entries.extend(message_story(message, user, raw_visible=message.pk in raw))
+        entries.extend(message_story(message, user, raw_visible=message.pk in raw, receipts=receipts))
     return entries

@@ -30,8 +30,11 @@ _RATES = (
     "drop_rate",
     "schema_error_rate",
     "reject_rate",
+    "review_rate",
+    "inspection_rate",
 )
-_MILLIS = ("service_time_ms", "receipt_interval_ms")
+_MILLIS = ("service_time_ms", "receipt_interval_ms", "inspection_release_ms")
+_BOOLS = ("inspection_manual",)
 _MAX_MILLIS = 3_600_000
 _MAX_HANG_SECONDS = 600
 
@@ -57,6 +60,14 @@ class FaultConfig:
     outage_until: datetime | None = None
     schema_error_rate: float = 0.0
     reject_rate: float = 0.0
+    # Customs' own decisions on inventory lists (DOMAIN §3.6 mock machine): a share goes through manual
+    # review (300 before 399) and a share is held for inspection (500 after 399). A held list is released
+    # (800) once its parcel has arrived and the inspection is over: ``inspection_release_ms`` after the
+    # arrival, or, with ``inspection_manual``, when ``POST /admin/customs/inspections/release`` says so.
+    review_rate: float = 0.0
+    inspection_rate: float = 0.0
+    inspection_release_ms: int = 0
+    inspection_manual: bool = False
 
     def updated(self, changes: Mapping[str, Any], now: datetime) -> FaultConfig:
         """Return a copy with ``changes`` applied; raises FaultConfigError on any bad field."""
@@ -86,6 +97,10 @@ def _coerce(name: str, raw: Any, now: datetime) -> tuple[str, Any]:
         return name, _number(name, raw, 0.0, 1.0)
     if name in _MILLIS:
         return name, int(_number(name, raw, 0, _MAX_MILLIS, integral=True))
+    if name in _BOOLS:
+        if not isinstance(raw, bool):
+            raise FaultConfigError(f"{name} must be true or false")
+        return name, raw
     if name == "latency_ms":
         return name, _latency(raw)
     if name == "error_status":

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customs.choices import (
     AppType,
@@ -141,6 +142,8 @@ class CustomsDocument(TimeStampedModel):
     document_type = ""
     owner_field = "owner"
     view_all_permission = "customs.view_all_documents"
+    # customs.timeline explains each receipt in plain words; the exchange's timeline shows the messages only.
+    exchange_timeline_receipts = False
     objects = CustomsQuerySet.as_manager()
 
     class Meta:
@@ -167,7 +170,7 @@ class Order(CustomsDocument):
     document_type = DocumentType.ORDER
 
     class Meta:
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("customs document", "order")
         verbose_name_plural = _("orders")
         ordering = ["-id"]
         constraints = [

@@ -2,7 +2,7 @@
 
 from exchange.services.batching import messages_flush
 from exchange.services.delivery import envelope_deliver
-from exchange.services.enqueue import message_enqueue
+from exchange.services.enqueue import message_enqueue, messages_enqueue_bulk
 from exchange.services.polling import messages_requery_overdue, receipts_poll
 from exchange.services.receipts import receipts_ingest, receipts_retry_failed
 from exchange.services.replay import message_replay
@@ -12,6 +12,7 @@ __all__ = [
     "envelope_deliver",
     "message_enqueue",
     "message_replay",
+    "messages_enqueue_bulk",
     "messages_flush",
     "messages_requery_overdue",
     "outbox_sweep",

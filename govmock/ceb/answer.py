@@ -27,6 +27,7 @@ def emit_return(
     values: dict[str, str],
     status: int | str,
     info: str,
+    delay_ms: int = 0,
 ) -> None:
     fields: list[list[Any]] = [["guid", guid]]
     fields += [[key, values[key]] for key in spec.return_keys if values.get(key)]
@@ -39,6 +40,7 @@ def emit_return(
         content_type=XML_CONTENT,
         status=str(status),
         body=body,
+        delay_ms=delay_ms,
     )
 
 
@@ -49,10 +51,17 @@ def answer_node(ctx: Context, spec: MessageSpec, node: dict[str, Any], status: i
     )
 
 
-def answer_doc(ctx: Context, spec: MessageSpec, doc: Doc, status: int, info: str) -> None:
+def answer_doc(ctx: Context, spec: MessageSpec, doc: Doc, status: int, info: str, delay_ms: int = 0) -> None:
     values = {**doc.head, **doc.numbers()}
     emit_return(
-        ctx, spec, guid=doc.node_guid, message_id=doc.message_id, values=values, status=status, info=info
+        ctx,
+        spec,
+        guid=doc.node_guid,
+        message_id=doc.message_id,
+        values=values,
+        status=status,
+        info=info,
+        delay_ms=delay_ms,
     )
 
 

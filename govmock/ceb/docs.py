@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-LIVE = (2, 120, 399, 800, 899)
+LIVE = (2, 120, 300, 399, 500, 800, 899)
 _LIVE_SQL = ",".join(str(s) for s in LIVE)
 
 
@@ -113,6 +113,10 @@ def find_inventory(conn: sqlite3.Connection, invt_no: str) -> Doc | None:
         "SELECT * FROM ceb_docs WHERE kind = 'inventory' AND invt_no = ? ORDER BY id DESC LIMIT 1", (invt_no,)
     ).fetchone()
     return _doc(row) if row else None
+
+
+def row_to_doc(row: sqlite3.Row) -> Doc:
+    return _doc(row)
 
 
 def _doc(row: sqlite3.Row) -> Doc:

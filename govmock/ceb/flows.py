@@ -5,7 +5,10 @@
   at status 2 with ``preNo`` assigned;
 * appType 2 (change) / 3 (delete): allowed only while the live document is still at 2 (not yet
   entered into the customs system) and, where the kind has a ``preNo``, only when it is quoted
-  correctly; a change replaces the document, a delete voids it.
+  correctly; a change replaces the document, a delete voids it;
+* appType 2 with no live document is a corrected resubmission after a refusal (100, -304001, CEB900:
+  refused nodes are never kept): declared anew, as "re-submission after 100 with the same keys replaces
+  the old record" (DOMAIN §3.6). A delete of nothing is refused.
 The per-kind functions add the kind's own checks and trigger matching / progression.
 """
 
@@ -45,6 +48,8 @@ def declare(
             )
             answer_node(ctx, spec, node, DUPLICATE, info)
             return None
+        return _accept(ctx, spec, node, dup_key, link_key, before_accept, None)
+    if existing is None and head["appType"] == "2":
         return _accept(ctx, spec, node, dup_key, link_key, before_accept, None)
     problem = _change_problem(spec, head, existing)
     if problem or existing is None:
@@ -159,7 +164,7 @@ def _cancel_problem(inventory: Doc | None, head: dict[str, str]) -> str | None:
         return f"清单已汇总 the list is summarised in {inventory.sum_no}"
     if inventory.status == 899:
         return "清单已结关，不能撤销 the list is closed"
-    if inventory.status not in (120, 399, 800):
+    if inventory.status not in (120, 399, 500, 800):
         return f"清单状态 {inventory.status} 不能撤销"
     return None
 

@@ -33,6 +33,7 @@ class Outgoing:
     status: str
     body: dict[str, Any]
     offset_ms: int
+    delay_ms: int = 0  # emit no sooner than this long after processing (a release that takes time)
 
 
 @dataclass
@@ -72,9 +73,12 @@ class Context:
         content_type: str,
         status: str,
         body: dict[str, Any],
+        delay_ms: int = 0,
     ) -> None:
         self.outgoing.append(
-            Outgoing(node_guid, message_id, receipt_type, content_type, status, body, self.offset_ms)
+            Outgoing(
+                node_guid, message_id, receipt_type, content_type, status, body, self.offset_ms, delay_ms
+            )
         )
 
 

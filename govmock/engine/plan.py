@@ -2,7 +2,8 @@
 
 Guarantees:
 * receipts of one node are emitted in the order they were decided, ``receipt_interval_ms`` apart
-  (the node's last scheduled emission is remembered in ``nodes.last_due``);
+  (the node's last scheduled emission is remembered in ``nodes.last_due``), a delayed one (an inspection
+  release) no sooner than its delay — and those decided after it wait for it;
 * a receipt id is derived from (department, node guid, ordinal), so the same inputs give the same
   receipt ids and therefore the same fault decisions under one seed;
 * ``seq`` is assigned only at emission (inside the emitting transaction), never ahead of time;
@@ -53,7 +54,7 @@ def _number_and_time(ctx: Context) -> list[tuple[Outgoing, str, float]]:
         if out.node_guid not in state:
             state[out.node_guid] = _node_state(ctx.conn, ctx.department, out.node_guid)
         count, last_due = state[out.node_guid]
-        due = max(ctx.real_now, last_due + interval)
+        due = max(ctx.real_now + out.delay_ms / 1000, last_due + interval)
         state[out.node_guid] = (count + 1, due)
         planned.append((out, derived_guid(f"{ctx.department}/{out.node_guid}/{count + 1}"), due))
     ctx.conn.executemany(

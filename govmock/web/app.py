@@ -3,8 +3,8 @@
 Routes (protocol §1, §2, §5):
 * ``POST /{department}/messages``; ``GET /{department}/receipts``; ``GET /{department}/messages/{id}``
   — answer 503 for the whole department during an outage;
-* ``PUT /admin/faults/{department}``, ``GET /admin/faults``, ``POST /admin/reset``, ``GET /admin/stats``
-  (HMAC);
+* ``PUT /admin/faults/{department}``, ``GET /admin/faults``, ``POST /admin/reset``, ``GET /admin/stats``,
+  ``POST /admin/customs/inspections/release`` (HMAC);
 * open: ``GET /healthz``, ``GET /``, ``GET /view/message/{department}/{id}``,
   ``GET /view/receipt/{department}/{seq}``.
 An unexpected exception answers 500 ``{"error": "internal"}`` (logged), never a traceback.
@@ -48,6 +48,7 @@ class GovmockApp:
         self.store = store
         self.faults = faults
         self._health = health
+        self._wake = wake_dispatcher
         self._submit = SubmitEndpoint(
             settings=settings,
             store=store,
@@ -124,6 +125,9 @@ class GovmockApp:
         if rest == ["stats"]:
             _allow(request, "GET")
             return admin.stats(self.store)
+        if rest == ["customs", "inspections", "release"]:
+            _allow(request, "POST")
+            return admin.release_inspections(body, self.store, self.settings, self.faults, self._wake)
         raise HttpError(404, "not_found")
 
 

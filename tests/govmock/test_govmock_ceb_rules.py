@@ -127,7 +127,17 @@ def test_change_after_entry_is_refused(gm, agent):
     assert "status 399" in gm.wait_statuses(node_guid(change), ["100"])[0]["returnInfo"]
 
 
-def test_change_of_an_unknown_document(gm, agent):
-    spec = ceb.order(ceb.Parcel(), appType="2")
+def test_delete_of_an_unknown_document(gm, agent):
+    spec = ceb.order(ceb.Parcel(), appType="3")
     gm.send_ceb(agent, "CEB303Message", [spec])
     assert "no live document" in gm.wait_statuses(node_guid(spec), ["100"])[0]["returnInfo"]
+
+
+def test_a_corrected_resubmission_after_a_rejection_is_declared_anew(gm, agent):
+    parcel = ceb.Parcel()
+    rejected = ceb.inventory(parcel, grossWeight="0")  # V1: refused, not kept
+    gm.send_ceb(agent, "CEB603Message", [rejected])
+    gm.wait_statuses(node_guid(rejected), ["100"])
+    corrected = ceb.inventory(parcel, appType="2")
+    gm.send_ceb(agent, "CEB603Message", [corrected])
+    assert gm.wait_statuses(node_guid(corrected), ["2"])[0]["preNo"].startswith("B")

@@ -1,0 +1,166 @@
+"""Inserting many rows at once, for the bulk paths (customs batches of up to 100,000 lists, ADR 0023).
+
+``reserve_ids(model, n)`` hands out ``n`` primary keys before anything is written (one query), so rows that
+point at each other (a list and its lines, a list and its outbox message) can be written in any order
+without reading anything back. ``insert_rows(model, rows)`` writes plain dicts keyed by attribute name
+(``owner_id``, not ``owner``): on PostgreSQL with ``COPY … FROM STDIN`` (psycopg2 ``copy_expert``), elsewhere
+with one prepared INSERT executed for every row (``executemany``; one statement in the query log). Columns a
+row leaves out take the model's default, and ``auto_now``/``auto_now_add`` columns the current time, as
+``save()`` would; nothing else of ``save()`` runs (no signals, no per-row stamps: pass ``created_by_id`` and
+the like in the rows).
+
+Call both inside the caller's transaction. ``COPY`` does not go through Django's cursor wrapper, so
+``django_assert_num_queries`` does not count it: each call is one statement.
+"""
+
+import csv
+import gc
+import io
+import json
+from collections.abc import Sequence
+from contextlib import contextmanager
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
+
+COPY_CHUNK = 20_000  # rows per COPY statement (bounds the buffer held in memory)
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while a bulk path builds its hundreds of thousands of small
+    objects (none of them cyclic): otherwise full collections keep re-walking them, measured at a third of
+    the CPU of a 10,000-list batch (ADR 0023). Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """``count`` fresh primary keys of ``model`` (PostgreSQL: its sequence; SQLite: past the highest id and
+    the table's AUTOINCREMENT counter, which the write lock of the caller's transaction keeps ours)."""
+    if count <= 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(
+                f"SELECT MAX(COALESCE((SELECT MAX({connection.ops.quote_name(pk)}) FROM {quoted}), 0), "  # noqa: S608
+                "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
+            )
+            start = cursor.fetchone()[0] + 1
+            return list(range(start, start + count))
+    raise NotImplementedError(f"reserve_ids does not support {connection.vendor}")
+
+
+def _columns(model, rows: Sequence[dict]) -> list:
+    fields = list(model._meta.concrete_fields)
+    if not any(model._meta.pk.attname in row for row in rows[:1]):
+        fields = [f for f in fields if not f.primary_key]
+    return fields
+
+
+def _complete(fields, rows: Sequence[dict]) -> list[list]:
+    """Each row as a list of values in ``fields`` order, defaults filled in."""
+    now = timezone.now()
+    fillers = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            fillers.append((f.attname, lambda: now, True))
+        else:  # the model's default, or "" / None as Django's own INSERT would write
+            fillers.append((f.attname, f.get_default, False))
+    out = []
+    for row in rows:
+        values = []
+        for attname, default, always in fillers:
+            if always and attname not in row:
+                values.append(default())
+            else:
+                value = row.get(attname, _MISSING)
+                values.append(default() if value is _MISSING else value)
+        out.append(values)
+    return out
+
+
+_MISSING = object()
+
+
+class _Null(float):
+    """NULL for ``csv.writer``: a number (so ``QUOTE_NONNUMERIC`` leaves it unquoted) written as nothing.
+    In COPY's CSV format an unquoted empty field is NULL and a quoted one ``""`` the empty string."""
+
+    def __repr__(self) -> str:
+        return ""
+
+    __str__ = __repr__
+
+
+NULL = _Null()
+
+
+def _copy(model, fields, values: list[list]) -> None:
+    """One ``COPY … FROM STDIN (FORMAT csv)``, the rows written by the C ``csv`` writer: text is quoted,
+    numbers and NULLs are not; JSON columns are dumped first."""
+    json_columns = [
+        (i, f.encoder or DjangoJSONEncoder) for i, f in enumerate(fields) if isinstance(f, models.JSONField)
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    for row in values:
+        for index, encoder in json_columns:
+            if row[index] is not None:
+                row[index] = json.dumps(row[index], cls=encoder, ensure_ascii=False)
+        writer.writerow([NULL if v is None else v for v in row])
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(sql, buffer)
+
+
+def insert_rows(model, rows: Sequence[dict], *, chunk: int = COPY_CHUNK) -> int:
+    """Write ``rows`` (dicts of attribute → value) into ``model``'s table; returns how many."""
+    if not rows:
+        return 0
+    if not connection.in_atomic_block:
+        raise RuntimeError("insert_rows must run inside the caller's transaction")
+    fields = _columns(model, rows)
+    values = _complete(fields, rows)
+    if connection.vendor == "postgresql":
+        for start in range(0, len(values), chunk):
+            _copy(model, fields, values[start : start + chunk])
+        return len(values)
+    _execute_many(model, fields, values)
+    return len(values)
+
+
+def _execute_many(model, fields, values: list[list]) -> None:
+    """One prepared INSERT run for every row (``executemany``): one statement for Django's query log,
+    whatever the number of rows, where ``bulk_create`` on SQLite would need one per 999 parameters."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def prepare(value, f):
+        if isinstance(f, models.JSONField) and value is not None:  # as the COPY path encodes JSON
+            return json.dumps(value, cls=f.encoder or DjangoJSONEncoder, ensure_ascii=False)
+        return f.get_db_prep_save(value, connection)
+
+    prepared = [[prepare(v, f) for v, f in zip(row, fields, strict=True)] for row in values]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)

@@ -1,0 +1,128 @@
+"""The bulk path: all or nothing, idempotent on the enterprise reference, queries that do not grow."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from customs.choices import DocStatus, DocumentType
+from customs.models import InventoryItem, InventoryList
+from customs.services import BatchRejected, lists_create_bulk
+from exchange.models import Message
+from portal.models import AuditEvent
+from tests.customs.builders import item, list_row
+from tests.customs.parties import user_of
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(n, start=0, **overrides):
+    return [
+        list_row(cop_no=f"C{i:06d}", order_no=f"O{i:06d}", logistics_no=f"W{i:06d}", **overrides)
+        for i in range(start, start + n)
+    ]
+
+
+def bulk(user, batch, **kwargs):
+    return lists_create_bulk(owner=user.organisation, filer=user.organisation, by=user, rows=batch, **kwargs)
+
+
+def test_a_batch_creates_lists_lines_messages_and_audit(seller_user, django_capture_on_commit_callbacks):
+    batch = rows(3)
+    batch[1]["items"].append(item(item_no="SKU-2"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = bulk(seller_user, batch)
+    assert (result.created, result.unchanged) == (3, 0)
+    assert [cop for cop, _pk, created in result.lists] == ["C000000", "C000001", "C000002"]
+    lists = list(InventoryList.objects.order_by("cop_no"))
+    assert [x.status for x in lists] == [DocStatus.SUBMITTED] * 3
+    assert all(x.message_id and x.submitted_at and x.ebc_code == "3301960001" for x in lists)
+    assert InventoryItem.objects.filter(inventory=lists[1]).count() == 2
+    message = Message.objects.get(pk=lists[1].message_id)
+    assert message.subject == lists[1] and message.business_key == "LIST:3301960001:C000001:1"
+    assert len(message.payload["parts"]) == 3
+    assert AuditEvent.objects.filter(target_id=str(lists[0].pk), verb="create", to_state="SUBMITTED").exists()
+    assert len(callbacks) == 1  # one flush for the (type, sender)
+
+
+def test_a_batch_over_the_limit_is_refused_before_anything(seller_user, django_assert_num_queries):
+    batch = [{"cop_no": str(i)} for i in range(10_001)]
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as excinfo:
+        bulk(seller_user, batch)
+    assert excinfo.value.error_dict["rows"][0].code == "too_many"
+
+
+def test_one_bad_row_saves_nothing(seller_user):
+    batch = rows(5)
+    batch[2]["net_weight"] = "9"
+    batch[4]["items"][0]["price"] = "-1"
+    with pytest.raises(BatchRejected) as excinfo:
+        bulk(seller_user, batch)
+    assert {(i, p.code, p.field) for i, p in excinfo.value.problems if p.is_error} == {
+        (2, "V3", "net_weight"),
+        (4, "negative", "items[0].price"),
+    }
+    assert set(excinfo.value.error_dict) == {"rows[2].net_weight", "rows[4].items[0].price"}
+    assert (
+        not InventoryList.objects.exists()
+        and not Message.objects.exists()
+        and not AuditEvent.objects.exists()
+    )
+
+
+def test_a_retried_batch_creates_nothing_twice(seller_user):
+    first = bulk(seller_user, rows(4))
+    again = bulk(seller_user, rows(6))  # the same four and two more
+    assert (first.created, again.created, again.unchanged) == (4, 2, 4)
+    assert [pk for _c, pk, _n in again.lists][:4] == [pk for _c, pk, _n in first.lists]
+    assert InventoryList.objects.count() == 6 and Message.objects.count() == 6
+
+
+def test_duplicates_inside_a_batch_and_taken_orders(seller_user):
+    batch = rows(3)
+    batch[2]["cop_no"] = batch[0]["cop_no"]
+    batch[1]["order_no"] = batch[0]["order_no"]
+    with pytest.raises(BatchRejected) as excinfo:
+        bulk(seller_user, batch)
+    assert {(i, p.code) for i, p in excinfo.value.problems} == {(2, "duplicate"), (1, "taken")}
+    bulk(seller_user, rows(1))
+    with pytest.raises(BatchRejected) as excinfo:
+        bulk(seller_user, [list_row(cop_no="NEW", order_no="O000000")])
+    assert [(i, p.code) for i, p in excinfo.value.problems] == [(0, "taken")]
+
+
+def test_an_unauthorised_agent_is_refused(seller, broker, authorise):
+    agent = user_of(broker)
+    with pytest.raises(PermissionDenied):
+        lists_create_bulk(owner=seller, filer=broker, by=agent, rows=rows(2))
+    authorise(seller, broker, DocumentType.INVENTORY)
+    result = lists_create_bulk(owner=seller, filer=broker, by=agent, rows=rows(2, agent_code=""))
+    assert result.created == 2 and set(InventoryList.objects.values_list("agent_code", flat=True)) == {
+        "3301980004"
+    }
+
+
+def test_drafts_keep_rule_problems_on_their_checks(seller_user, logistics):
+    from customs.services import waybill_create
+    from tests.customs.builders import waybill_data
+
+    waybill_create(
+        owner=logistics, by=user_of(logistics), data=waybill_data(logistics_no="W000001", gross_weight="5")
+    )
+    result = bulk(seller_user, rows(2, net_weight="9"), submit=False)
+    assert result.created == 2
+    assert set(InventoryList.objects.values_list("status", "check_state")) == {(DocStatus.DRAFT, "error")}
+    codes = {x.cop_no: {c["code"] for c in x.checks} for x in InventoryList.objects.all()}
+    assert codes == {"C000000": {"V3"}, "C000001": {"V3", "C5"}}  # C1–C7 recorded on drafts too
+    assert not Message.objects.exists()
+
+
+def test_queries_do_not_grow_with_the_rows(seller_user):
+    from django.test.utils import CaptureQueriesContext
+
+    bulk(seller_user, rows(1, start=5000))  # the code lists and content types are cached from here on
+    with CaptureQueriesContext(connection) as small:
+        bulk(seller_user, rows(10))
+    with CaptureQueriesContext(connection) as large:
+        bulk(seller_user, rows(1000, start=10))
+    assert len(small) == len(large), "\n".join(q["sql"][:100] for q in large.captured_queries)
+    assert len(large) <= 20
