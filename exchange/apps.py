@@ -8,6 +8,7 @@ class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from exchange import tasks  # noqa: F401  (registers the Celery tasks the services publish by name)
         from exchange.timeline import exchange_timeline
         from portal.choices import Role
         from portal.roles import grant
