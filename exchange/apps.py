@@ -24,7 +24,9 @@ class ExchangeConfig(AppConfig):
             Role.TAX_OFFICER,
         ):
             grant(role, "exchange.view_department_message")
-        register_timeline_source(exchange_timeline)
+        from exchange.registry import subject_models
+
+        register_timeline_source(subject_models, exchange_timeline)
         from exchange import panels
 
         panels.register()
