@@ -2,8 +2,8 @@
 
 * ``register_nav`` adds a navigation entry shown to the given roles;
 * ``register_home_panel`` adds a panel to the home page of the given roles (what needs action, a queue);
-* ``register_timeline_source`` adds entries to any object's timeline (e.g. the exchange's messages and
-  receipts), so the shell shows them without importing the apps that own them;
+* ``register_timeline_source(models, source)`` adds entries to the timeline of those models' objects (e.g. the
+  exchange's messages and receipts), so the shell shows them without importing the apps that own them;
 * ``register_audit_presenter`` says how the audit events of one model read on its timeline: one plain
   sentence per business event, in the reader's language, or nothing for a step that is no business event
   of its own (ADR 0025).
