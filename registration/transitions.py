@@ -10,7 +10,9 @@ from registration.choices import TaskStatus as T
 TRANSITIONS: dict[tuple[str, str], str] = {
     # The applicant.
     (S.DRAFT, "submit"): S.SUBMITTED,
-    (S.RETURNED, "submit"): S.SUBMITTED,  # resubmission after correction
+    (S.RETURNED, "submit"): S.SUBMITTED,  # resubmission after correction, nobody reviews it any more
+    # Resubmission after correction goes straight back to the reviewer who returned it: no second claim.
+    (S.RETURNED, "resubmit"): S.UNDER_REVIEW,
     (S.DRAFT, "withdraw"): S.WITHDRAWN,
     (S.RETURNED, "withdraw"): S.WITHDRAWN,
     # The commerce bureau.

@@ -15,6 +15,7 @@ from registration.transitions import TRANSITIONS
 
 VERB_LABELS = {
     "submit": _("submit"),
+    "resubmit": _("resubmit"),
     "withdraw": _("withdraw"),
     "edit": _("edit"),
     "accept": _("claim"),
