@@ -81,9 +81,8 @@ def _shot(page, name: str) -> None:
 
 
 def _switch(page, language: str) -> None:
-    page.select_option("#language-select", language)
-    with page.expect_navigation():
-        page.click("[data-testid=language-switch]")
+    with page.expect_navigation():  # the select alone switches (portal.js data-autosubmit)
+        page.select_option("#language-select", language)
 
 
 def _click(page, selector: str) -> None:
