@@ -1,6 +1,8 @@
 # One command to run the portal, one to test it. Both create .venv and install what they need.
-#   make run    - web :8000, worker, beat and govmock :8001 on SQLite (database and broker), with demo data
-#                 (DEBUG=false make run: production-like, collectstatic first; README.md)
+#   make run    - web :8000, worker, beat and govmock :8001 on SQLite (database and broker), with demo data,
+#                 showing what production shows (DEBUG off, no debug pages; README.md)
+#   make run-debug      - the same with DEBUG on (Django's debug pages), for developers
+#   make run-production - production mode with your production variables, collectstatic first (README.md)
 #   make test   - the whole suite (services it cannot find are skipped on a laptop, required when CI=true)
 #   make test-dates - the suite at other dates (tests/clock.py), as CI runs it
 PYTHON ?= python3
@@ -8,7 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-dates lint format check-deploy messages compilemessages bench clean
+.PHONY: install run run-debug run-production test test-dates lint format check-deploy messages compilemessages bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -21,6 +23,12 @@ install: $(STAMP)
 
 run: install
 	./scripts/run
+
+run-debug: install
+	RUN_MODE=debug ./scripts/run
+
+run-production: install
+	RUN_MODE=production ./scripts/run
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

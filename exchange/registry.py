@@ -160,3 +160,24 @@ def dispatch_failure(message) -> None:
         subject = binding.lock_subjects([pk]).get(pk)
         if subject is not None:
             binding.on_failure(subject, message)
+
+
+_subject_links: dict[type, Callable] = {}
+
+
+def register_subject_link(subject: type, link: Callable) -> None:
+    """Say where an officer reads what messages about ``subject`` rows concern (read-only pages).
+
+    ``link(pks, user)`` (primary keys as strings) returns ``{str(pk): (label, url)}`` for the rows ``user``
+    may open; rows left out get no
+    link (the desk then points to the sending enterprise only). One call per page, whatever its length.
+    """
+    _subject_links[subject] = link
+
+
+def subject_link_of(subject_type_id: int) -> Callable | None:
+    """The link function registered for the model of this content type, if any."""
+    for model, link in _subject_links.items():
+        if ContentType.objects.get_for_model(model).pk == subject_type_id:
+            return link
+    return None

@@ -6,8 +6,10 @@ from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from exchange import catalog
 from exchange.choices import Department, EnvelopeStatus, MessageStatus
 from exchange.models import DepartmentState, Envelope, Message, Receipt
+from exchange.registry import subject_link_of
 
 SAMPLE = 500
 
@@ -115,3 +117,49 @@ def stuck_since(minutes: int = 10):
     return Message.objects.filter(
         status=MessageStatus.PENDING, created_at__lt=timezone.now() - timedelta(minutes=minutes)
     )
+
+
+def desk_messages(user, *, department: str, status: str = "", message_type: str = "", query: str = ""):
+    """A department desk's messages, newest first: those ``user`` may see, narrowed by status, message type
+    and an enterprise's name or credit code (any part of either)."""
+    qs = Message.objects.visible_to(user).filter(department=department)
+    if status in MessageStatus.values:
+        qs = qs.filter(status=status)
+    if message_type:
+        qs = qs.filter(message_type=message_type)
+    query = query.strip()
+    if query:
+        qs = qs.filter(
+            Q(sender__name_cn__icontains=query)
+            | Q(sender__name_en__icontains=query)
+            | Q(sender__code__icontains=query.upper())
+        )
+    return qs.select_related("sender").order_by("-created_at", "-id")
+
+
+def desk_message_types(department: str) -> list[tuple[str, object]]:
+    """The message types a department receives, by their names."""
+    types = [spec for spec in catalog.message_types().values() if spec.department == department]
+    return [(spec.code, spec.label or spec.code) for spec in sorted(types, key=lambda t: t.code)]
+
+
+def describe_for_desk(messages, user) -> None:
+    """Give each message of a desk page what a person reads: ``type_label``, ``receipt_label`` and
+    ``concerns`` (``(label, url)`` of the filing or document it is about, when ``user`` may open it)."""
+    messages = list(messages)
+    by_type: dict[int, list] = {}
+    for m in messages:
+        spec = catalog.message_types().get(m.message_type)
+        m.type_label = (spec.label if spec else "") or m.message_type
+        meaning = catalog.meaning(m.message_type, m.receipt_status) if m.receipt_status else None
+        m.receipt_label = meaning.label if meaning else m.receipt_status
+        m.concerns = None
+        if m.subject_type_id and m.subject_id:
+            by_type.setdefault(m.subject_type_id, []).append(m)
+    for type_id, group in by_type.items():
+        link = subject_link_of(type_id)
+        if link is None:
+            continue
+        links = link([m.subject_id for m in group], user)
+        for m in group:
+            m.concerns = links.get(str(m.subject_id))

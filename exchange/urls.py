@@ -14,4 +14,9 @@ urlpatterns = [
     path("receipts/<int:pk>/raw/", views.ReceiptRawView.as_view(), name="receipt-raw"),
     path("desk/commerce/", views.DepartmentDeskView.as_view(department="commerce"), name="commerce-desk"),
     path("desk/<str:department>/", views.DepartmentDeskView.as_view(), name="desk"),
+    path(
+        "desk/<str:department>/enterprises/<int:pk>/",
+        views.DeskEnterpriseView.as_view(),
+        name="desk-enterprise",
+    ),
 ]

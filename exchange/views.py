@@ -20,8 +20,9 @@ from exchange import callbacks, selectors, services
 from exchange.choices import Department, MessageStatus
 from exchange.models import Message, Receipt
 from exchange.signing import ca_certificate_pem
-from portal.choices import OFFICER_ROLE_OF_DEPARTMENT, Role
+from portal.choices import OFFICER_ROLE_OF_DEPARTMENT, OrganisationKind, Role
 from portal.context import acting
+from portal.models import Organisation
 from portal.permissions import RoleRequiredMixin
 from portal.statemachine import TransitionNotAllowed
 
@@ -182,25 +183,48 @@ class DepartmentDeskView(RoleRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, department: str | None = None):
-        qs = (
-            Message.objects.visible_to(request.user)
-            .filter(department=self.department)
-            .select_related("sender")
-            .order_by("-created_at")
-        )
-        status = request.GET.get("status")
-        if status in MessageStatus.values:
-            qs = qs.filter(status=status)
+        filters = {
+            "status": request.GET.get("status", ""),
+            "message_type": request.GET.get("type", ""),
+            "query": request.GET.get("q", ""),
+        }
+        qs = selectors.desk_messages(request.user, department=self.department, **filters)
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        selectors.describe_for_desk(page.object_list, request.user)
         return render(
             request,
             "exchange/desk.html",
             {
-                "department": self.department,
-                "department_label": dict(Department.choices)[self.department],
+                **self.desk_context(),
                 "page_obj": page,
                 "statuses": MessageStatus.choices,
-                "status": status,
+                "message_types": selectors.desk_message_types(self.department),
+                "filters": filters,
                 "latency": selectors.latency_percentiles(department=self.department),
             },
+        )
+
+    def desk_context(self) -> dict:
+        return {
+            "department": self.department,
+            "department_label": dict(Department.choices)[self.department],
+            "desk_url": reverse("exchange:desk", args=[self.department]),
+        }
+
+
+class DeskEnterpriseView(DepartmentDeskView):
+    """Read-only: an enterprise as a department desk sees it (names, credit code) and the messages the
+    department received from it."""
+
+    def get(self, request, pk: int, department: str | None = None):
+        org = get_object_or_404(
+            Organisation.objects.visible_to(request.user).filter(kind=OrganisationKind.ENTERPRISE), pk=pk
+        )
+        qs = selectors.desk_messages(request.user, department=self.department).filter(sender=org)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        selectors.describe_for_desk(page.object_list, request.user)
+        return render(
+            request,
+            "exchange/desk_enterprise.html",
+            {**self.desk_context(), "organisation": org, "page_obj": page},
         )

@@ -114,6 +114,20 @@ def check_allowed_hosts(hosts: list[str]) -> list[str]:
     return hosts
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "::1", "testserver"})
+
+
+def check_local_hosts(hosts: list[str]) -> list[str]:
+    """A local run (``PORTAL_LOCAL``) uses the published development key: it answers on loopback only."""
+    others = [host for host in hosts if host not in LOOPBACK_HOSTS]
+    if others:
+        raise ImproperlyConfigured(
+            f"PORTAL_LOCAL runs on the development defaults and answers loopback only; ALLOWED_HOSTS names "
+            f"{', '.join(others)}. For any other host run in production mode (PORTAL_LOCAL unset, DEBUG off)."
+        )
+    return hosts
+
+
 def check_site_url(value: str) -> str:
     """``SITE_URL`` is https and a bare origin: every link mailed or printed is built on it."""
     parts = urlsplit(value)

@@ -13,12 +13,12 @@ class RegistrationConfig(AppConfig):
 
         for spec in MESSAGE_TYPES:
             register_message_type(spec)
-        from exchange.registry import register_handlers
+        from exchange.registry import register_handlers, register_subject_link
         from portal.choices import Role
         from portal.roles import grant
         from portal.seeding import register_seeder
         from portal.ui import register_audit_presenter, register_nav, register_timeline_source
-        from registration import matrix, panels
+        from registration import links, matrix, panels
         from registration.models import EntityFiling, QualificationTask
         from registration.seeding import seed_registration
         from registration.services import qualifications
@@ -51,6 +51,8 @@ class RegistrationConfig(AppConfig):
             on_receipt=qualifications.on_status_receipt,
             on_failure=qualifications.on_status_failure,
         )
+        register_subject_link(QualificationTask, links.task_links)
+        register_subject_link(EntityFiling, links.filing_links)
         register_timeline_source(EntityFiling, qualification_timeline)
         register_audit_presenter("registration.EntityFiling", describe_filing_event)
 

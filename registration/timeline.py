@@ -99,7 +99,7 @@ def _transition(event, payload: dict, context: dict) -> Described | bool | None:
         return False
     if action.startswith("qualification_"):
         return _qualification_step(event, payload)
-    if action == "submit":
+    if action in ("submit", "resubmit"):
         title = (
             _("Resubmitted after correction")
             if event.from_state == FilingStatus.RETURNED

@@ -17,6 +17,7 @@ from registration.models.claims import ClaimStatus, VerificationStatus
 
 VERB_LABELS = {
     "submit": _("submit"),
+    "resubmit": _("resubmit"),
     "withdraw": _("withdraw"),
     "edit": _("edit"),
     "accept": _("claim"),
@@ -41,7 +42,9 @@ VERB_LABELS = {
 TRANSITIONS: dict[tuple[str, str], str] = {
     # The applicant.
     (S.DRAFT, "submit"): S.SUBMITTED,
-    (S.RETURNED, "submit"): S.SUBMITTED,  # resubmission after correction
+    (S.RETURNED, "submit"): S.SUBMITTED,  # resubmission after correction, nobody reviews it any more
+    # Resubmission after correction goes straight back to the reviewer who returned it: no second claim.
+    (S.RETURNED, "resubmit"): S.UNDER_REVIEW,
     (S.DRAFT, "withdraw"): S.WITHDRAWN,
     (S.RETURNED, "withdraw"): S.WITHDRAWN,
     # The commerce bureau.

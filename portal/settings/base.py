@@ -14,7 +14,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-PRODUCTION = not DEBUG
+# A run on one's own machine (`make run`): users see what production shows (DEBUG off: no debug pages, no
+# URL patterns on a 404), on the embedded defaults (SQLite, a development key), answering loopback only.
+LOCAL_RUN = env_bool("PORTAL_LOCAL", False) and not DEBUG
+PRODUCTION = not DEBUG and not LOCAL_RUN
 
 if PRODUCTION:
     # Present, and neither a value published in this repository nor a weak one (portal/deployment.py).
@@ -37,6 +40,8 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY", deployment.DEV_SECRET_KEY)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+    if LOCAL_RUN:
+        deployment.check_local_hosts(ALLOWED_HOSTS)
     SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -167,7 +172,7 @@ else:
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if not PRODUCTION
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -192,8 +197,12 @@ USE_TZ = True
 # --- Static and media -----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-if DEBUG:
+if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from the finders in development
+# Development and local runs serve the apps' static files as they are (nothing collected); production only
+# the collected, hashed copy.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

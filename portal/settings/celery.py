@@ -44,6 +44,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_PREFETCH_MULTIPLIER", 4)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The worker and beat log through the portal's LOGGING (one format, UTC). Celery would otherwise install its
+# own handler (local time) and turn everything printed to stdout into WARNING records: the console email
+# backend would log every email as a warning.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_REDIRECT_STDOUTS = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Publishing must not hang a web request when the broker is down: the outbox row is already committed
 # and the sweeper delivers it later (ADR 0003).

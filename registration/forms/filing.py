@@ -28,6 +28,21 @@ def _live(kind: str, **attrs) -> forms.TextInput:
     )
 
 
+class SubtypeSelect(forms.Select):
+    """Each subtype says which entity types it belongs to (``data-for``); portal.js offers only those of
+    the chosen type (``data-filter-by``). Without script every subtype is listed; the server checks the pair.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-filter-by": "entity_type", **(attrs or {})})
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        types = [str(t) for t, subtypes in SUBTYPES_OF.items() if (value or "") in subtypes]
+        option["attrs"]["data-for"] = " ".join(types)
+        return option
+
+
 class TypeForm(AccessibleForm):
     entity_type = forms.ChoiceField(
         label=_("Entity type"), choices=EntityType.choices, widget=forms.RadioSelect
@@ -36,6 +51,7 @@ class TypeForm(AccessibleForm):
         label=_("Subtype"),
         required=False,
         choices=[("", _("None (self-built platform)")), *Subtype.choices],
+        widget=SubtypeSelect,
         help_text=_("Application enterprises and service enterprises choose the kind that fits them."),
     )
 
@@ -52,6 +68,17 @@ class _StepForm(AccessibleForm):
         self.filing = filing
         super().__init__(*args, **kwargs)
         self.adapt(filing)
+        self.mark_needed(filing)
+
+    def mark_needed(self, filing) -> None:
+        """Mark what submission will need (a draft is saved without it): an asterisk and aria-required."""
+        from registration.validation import needed_to_submit
+
+        for name in needed_to_submit(filing):
+            field = self.fields.get(name)
+            if field is not None and not field.disabled:
+                field.needed = True
+                field.widget.attrs["aria-required"] = "true"
 
     def adapt(self, filing) -> None:
         """Drop the fields this entity type does not have."""

@@ -36,22 +36,37 @@ class QueueFilterForm(forms.Form):
     age = forms.ChoiceField(label=_("Age"), choices=AGE_CHOICES, required=False)
 
 
+def form_order() -> list[str]:
+    """Every field a reviewer can comment on, in the order the applicant fills them in: the filing as a
+    whole and its entity type, each step's fields, then the attachments."""
+    from registration.forms.filing import STEPS
+
+    names = ["general", "entity_type"]
+    for step in STEPS:
+        if step.form_class is not None:
+            names.extend(step.form_class.base_fields)
+        elif step.slug == "attachments":
+            names.append("attachments")
+    return names
+
+
 def field_choices(filing_model, filing=None) -> list[tuple[str, str]]:
-    """The fields a reviewer can comment on; for a given filing only those its role has (a comment on a
-    field the applicant never sees would never be read)."""
+    """The fields a reviewer can comment on, each once and in the form's order; for a given filing only
+    those its role has (a comment on a field the applicant never sees would never be read)."""
     from registration.services.review import commentable_fields
 
     labels = {"attachments": _("Attachments"), "general": _("General"), "entity_type": _("Entity type")}
+    names = set(commentable_fields(filing) if filing is not None else COMMENTABLE_FIELDS)
+    order = {name: index for index, name in enumerate(form_order())}
     out = []
-    names = commentable_fields(filing) if filing is not None else COMMENTABLE_FIELDS
-    for name in sorted(names):
+    for name in sorted(names, key=lambda n: (order.get(n, len(order)), n)):
         if name in labels:
             out.append((name, labels[name]))
         elif name == "legal_rep_id_no":
             out.append((name, _("ID document number")))
         else:
             out.append((name, capfirst(filing_model._meta.get_field(name).verbose_name)))
-    return sorted(out, key=lambda pair: str(pair[1]).lower())
+    return out
 
 
 class CommentForm(AccessibleForm):

@@ -259,7 +259,9 @@ def _check_locked(filing, cleaned: dict) -> None:
 def filing_submit(*, filing, by):
     """Submit (or resubmit after correction). Everything missing is reported at once; nothing is saved then.
 
-    Assigns the filing number at the first submission, opens a review round, starts the service clock.
+    Assigns the filing number at the first submission, opens a review round, starts the service clock. A
+    resubmission goes back to the reviewer who returned it (UNDER_REVIEW, no second claim) while they still
+    review; otherwise to the unassigned queue (SUBMITTED).
     """
     filing = lock(filing)
     ensure_applicant(filing, by)
@@ -269,14 +271,15 @@ def filing_submit(*, filing, by):
         raise _problems_to_error(problems)
     now = timezone.now()
     resubmission = filing.status == FilingStatus.RETURNED
-    move(filing, verb="submit", by=by)
+    if filing.assigned_to_id and not _still_reviews(filing.assigned_to):
+        # Returned to a reviewer who has since left or lost the role: back to the unassigned queue.
+        filing.assigned_to, filing.assigned_at = None, None
+    # The reviewer who returned it keeps it: the corrected filing is under their review again at once.
+    move(filing, verb="resubmit" if resubmission and filing.assigned_to_id else "submit", by=by)
     if not filing.filing_no:
         filing.filing_no = next_filing_no(now)
     filing.first_submitted_at = filing.first_submitted_at or now
     filing.submitted_at = now
-    if filing.assigned_to_id and not _still_reviews(filing.assigned_to):
-        # Returned to a reviewer who has since left or lost the role: back to the unassigned queue.
-        filing.assigned_to, filing.assigned_at = None, None
     filing.review_round += 1
     clock.clock_start(filing, now=now)
     _save_claiming_slot(filing)  # submitting takes the identity's slot (drafts hold none)

@@ -142,10 +142,8 @@ def _missing(field: str, label) -> Problem:
     return Problem(field, "required", _("%(field)s is missing.") % {"field": capfirst(str(label))})
 
 
-def completeness(filing, *, attachment_kinds: set[str] | None = None) -> list[Problem]:
-    """Every problem that stops submission (and the warnings), listed at once."""
-    model = type(filing)
-    found: list[Problem] = []
+def required_fields(filing) -> list[str]:
+    """The fields this filing's role must fill in before it can be submitted (a draft may lack them)."""
     required = list(COMMON_REQUIRED)
     if filing.is_legacy_record:
         required.append("org_code")
@@ -155,7 +153,22 @@ def completeness(filing, *, attachment_kinds: set[str] | None = None) -> list[Pr
         required.append("service_scopes")
     if filing.subtype == Subtype.PAYMENT:
         required.append("payment_licence_no")  # E-6
-    for name in required:
+    return required
+
+
+def needed_to_submit(filing) -> set[str]:
+    """What the form marks as required: the required fields, and a self-built platform's addresses (E-6)."""
+    needed = set(required_fields(filing))
+    if filing.entity_type == EntityType.SELF_PLATFORM:
+        needed.add("platform_urls")
+    return needed
+
+
+def completeness(filing, *, attachment_kinds: set[str] | None = None) -> list[Problem]:
+    """Every problem that stops submission (and the warnings), listed at once."""
+    model = type(filing)
+    found: list[Problem] = []
+    for name in required_fields(filing):
         if name == "legal_rep_id_no":
             value, label = filing.legal_rep_id_no_encrypted, _("ID document number")
         else:

@@ -42,9 +42,8 @@ def _log_in(page, username, password=DEMO_PASSWORD):
 
 
 def _switch_language(page, code):
-    page.select_option("#language-select", code)
-    with page.expect_navigation():
-        page.click("[data-testid=language-switch]")
+    with page.expect_navigation():  # the select alone switches (portal.js data-autosubmit)
+        page.select_option("#language-select", code)
 
 
 def test_browser_tests_are_transactional(demo_accounts):

@@ -286,8 +286,10 @@ def test_the_whole_path_through_the_api(api_as, client, enterprise_admin, review
     fixed = applicant.patch(url, {"name_cn": "杭州正名电子商务有限公司"}, format="json").json()
     assert fixed["name_cn"] == "杭州正名电子商务有限公司"
     assert fixed["contact_phone"] == data["contact_phone"]
-    assert applicant.post(f"{url}submit/").json()["review_round"] == 2
-    bureau.post(f"{url}claim/")
+    resubmitted = applicant.post(f"{url}submit/").json()
+    assert resubmitted["review_round"] == 2
+    assert resubmitted["status"] == "UNDER_REVIEW", "back with the reviewer who returned it, no second claim"
+    assert bureau.post(f"{url}claim/").status_code == 409
     approved = bureau.post(f"{url}approve/", {"note": "同意"}, format="json").json()
     assert approved["status"] == "APPROVED"
     quals = applicant.get(f"{url}qualifications/").json()

@@ -151,10 +151,10 @@ def test_file_return_fix_approve_activate_verify_suspend(
     applicant.goto(f"/registration/filings/{filing_id}/edit/submit/")
     with applicant.expect_navigation():
         applicant.click("[data-testid=submit-form] button")
-    assert _status(applicant) == FilingStatus.SUBMITTED
+    assert _status(applicant) == FilingStatus.UNDER_REVIEW  # straight back to the reviewer who returned it
 
     reviewer.goto(f"/registration/review/{filing_id}/")
-    _review_action(reviewer, "claim")
+    assert reviewer.locator("[data-testid=action-claim]").count() == 0  # no second claim
     _review_action(reviewer, "approve")
     assert _status(reviewer) in (FilingStatus.APPROVED, FilingStatus.ACTIVE)
 

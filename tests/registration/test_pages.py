@@ -217,7 +217,7 @@ def test_returned_filing_shows_comments_next_to_fields_and_keeps_every_value(
     response = client.post(f"/registration/filings/{filing.pk}/edit/submit/")
     filing.refresh_from_db()
     assert response.status_code == 302
-    assert filing.status == FilingStatus.SUBMITTED
+    assert filing.status == FilingStatus.UNDER_REVIEW  # back with the reviewer who returned it
     assert filing.review_round == 2
     assert filing.contact_phone == "13800571234"
     assert filing.legal_rep_id_no == builders.RESIDENT_ID

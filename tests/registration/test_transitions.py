@@ -316,6 +316,23 @@ def test_a_resubmission_to_a_reviewer_who_left_goes_back_to_unassigned(enterpris
 def test_a_resubmission_keeps_an_active_reviewer(enterprise_admin, reviewer):
     filing = services.filing_submit(filing=builders.returned(enterprise_admin, reviewer), by=enterprise_admin)
     assert filing.assigned_to == reviewer
+    assert filing.status == S.UNDER_REVIEW, "no second claim: the reviewer who returned it has it"
+    assert filing.review_round == 2 and filing.clock_running_since is not None
+    with pytest.raises(TransitionNotAllowed):
+        services.filing_accept(filing=filing, by=reviewer)
+    assert services.filing_approve(filing=filing, by=reviewer).status == S.APPROVED
+    event = AuditEvent.objects.filter(target_id=str(filing.pk), to_state=S.UNDER_REVIEW).order_by("pk")
+    assert event.last().payload["action"] == "resubmit"
+    assert event.last().actor == enterprise_admin
+
+
+def test_the_reviewer_who_returned_it_is_told_of_the_resubmission(enterprise_admin, reviewer, reviewer2):
+    filing = builders.returned(enterprise_admin, reviewer)
+    before = Notification.objects.order_by("pk").last().pk
+    services.filing_submit(filing=filing, by=enterprise_admin)
+    told = Notification.objects.filter(verb="registration.submitted", target_id=str(filing.pk), pk__gt=before)
+    assert set(told.values_list("recipient", flat=True)) >= {reviewer.pk}
+    assert not told.filter(recipient=reviewer2).exists()
 
 
 def test_a_second_open_filing_of_one_role_is_refused_by_the_database(enterprise_admin):

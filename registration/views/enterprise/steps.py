@@ -9,8 +9,8 @@ from django.views import View
 
 from portal.permissions import RoleRequiredMixin
 from portal.statemachine import TransitionNotAllowed
-from registration import selectors, services, validation
-from registration.choices import EDITABLE
+from registration import presenters, selectors, services, validation
+from registration.choices import EDITABLE, FilingStatus
 from registration.forms import STEPS, AttachmentForm, initial_for, next_step, step
 from registration.views._helpers import run, visible_filing
 from registration.views.enterprise.filings import APPLICANT_ROLES
@@ -31,8 +31,35 @@ class _EditMixin(RoleRequiredMixin):
         return render(
             request,
             template,
-            {"filing": filing, "steps": STEPS, "current": current, "comments": comments, **context},
+            {
+                "filing": filing,
+                "steps": STEPS,
+                "current": current,
+                "comments": comments,
+                "commented_steps": commented_steps(filing, comments),
+                **context,
+            },
         )
+
+
+def step_of_field(name: str) -> str:
+    """The step where a field is filled in (comments on the filing as a whole belong to the last step)."""
+    for spec in STEPS:
+        if spec.form_class is not None and name in spec.form_class.base_fields:
+            return spec.slug
+    return "attachments" if name == "attachments" else "submit"
+
+
+def commented_steps(filing, comments: dict) -> set[str]:
+    """The steps carrying comments of the review round that returned the filing."""
+    if filing.status != FilingStatus.RETURNED:
+        return set()
+    latest = filing.review_round
+    return {
+        step_of_field(name)
+        for name, items in comments.items()
+        if any(c.review_round == latest for c in items)
+    }
 
 
 class FilingStepView(_EditMixin, View):
@@ -133,6 +160,7 @@ class SubmitStepView(_EditMixin, View):
         if leave:
             return leave
         problems = validation.completeness(filing)
+        comments = selectors.comments_by_field(filing)
         return self.page(
             request,
             filing,
@@ -141,6 +169,10 @@ class SubmitStepView(_EditMixin, View):
             {
                 "blocking": validation.blocking(problems),
                 "warnings": [p for p in problems if not p.blocking],
+                # Everything that will be submitted, by step, each part linking to the step that edits it.
+                "facts": presenters.facts(filing, comments=comments),
+                "attachments": list(filing.attachments.current()),
+                "general_comments": comments.get("general", []) + comments.get("entity_type", []),
             },
         )
 

@@ -68,5 +68,55 @@
     });
   }
 
-  onReady(function () { confirmations(); progress(); liveValidation(); });
+  // A select with data-autosubmit submits its form when changed (the language switch); the form's button,
+  // there for browsers without script, is then hidden from sight and from the tab order.
+  function autosubmit() {
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      var form = select.form;
+      if (!form) { return; }
+      form.querySelectorAll("[data-autosubmit-button]").forEach(function (button) {
+        button.classList.add("visually-hidden");
+        button.setAttribute("tabindex", "-1");
+        button.setAttribute("aria-hidden", "true");
+      });
+      select.addEventListener("change", function () {
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      });
+    });
+  }
+
+  // A select with data-filter-by="<name>" offers only the options whose data-for lists the value of the
+  // radio buttons or select named <name> in its form; a choice that no longer fits is cleared. The server
+  // checks the pair anyway.
+  function dependentChoices() {
+    document.querySelectorAll("select[data-filter-by]").forEach(function (select) {
+      var form = select.form;
+      var name = select.getAttribute("data-filter-by");
+      if (!form) { return; }
+      function current() {
+        var checked = form.querySelector("[name='" + name + "']:checked");
+        var control = checked || form.querySelector("select[name='" + name + "']");
+        return control ? control.value : "";
+      }
+      function apply() {
+        var value = current();
+        Array.prototype.forEach.call(select.options, function (option) {
+          var fits = !value || (option.getAttribute("data-for") || "").split(" ").indexOf(value) !== -1;
+          option.hidden = !fits;
+          option.disabled = !fits;
+          if (!fits && option.selected) { option.selected = false; }
+        });
+        var usable = Array.prototype.filter.call(select.options, function (option) { return !option.disabled; });
+        if (select.selectedIndex === -1 || select.options[select.selectedIndex].disabled) {
+          select.value = usable.length ? usable[0].value : "";
+        }
+      }
+      form.querySelectorAll("[name='" + name + "']").forEach(function (control) {
+        control.addEventListener("change", apply);
+      });
+      apply();
+    });
+  }
+
+  onReady(function () { confirmations(); progress(); liveValidation(); autosubmit(); dependentChoices(); });
 })();
