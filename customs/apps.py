@@ -55,3 +55,15 @@ class CustomsConfig(AppConfig):
                 on_receipts=receipts.handler(model),
                 on_failure=receipts.on_failure,
             )
+        from customs import summary_receipts
+        from customs.models import ExportDeclaration, SummaryDeclaration
+
+        register_handlers(
+            "CEB701Message",
+            subject=SummaryDeclaration,
+            on_receipt=summary_receipts.on_summary_receipt,
+            on_failure=summary_receipts.on_summary_failure,
+        )
+        register_handlers(
+            "tax.declaration_data", subject=ExportDeclaration, on_receipt=summary_receipts.on_tax_receipt
+        )

@@ -1,0 +1,212 @@
+"""Monthly summary declarations (汇总申报, DOMAIN §3.9): preview, submit (CEB701), discard.
+
+``summary_preview`` reserves a consignor's lists closed (899) in a month with ``statisticsFlag`` B that no
+live summary holds yet — one conditional ``UPDATE … WHERE summary_id IS NULL``, so a list is in at most one
+live summary however many previews race — and keeps the month's one PREVIEW summary (a partial unique
+constraint), whose groups the database computes on read (``customs.selectors.summaries.summary_groups``).
+Previewing again is idempotent: the same summary, the same lists, plus any list closed since. Submitting
+sends CEB701 with one ``SummaryApplyList`` per list; customs' answers (CEB702, CEB792) are applied by
+``customs.summary_receipts``. A rejected or discarded summary frees its lists for the next one.
+"""
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customs import payloads
+from customs.choices import DocStatus, DocumentType, StatisticsFlag, SummaryFlag, SummaryStatus
+from customs.models import InventoryList, SummaryDeclaration
+from customs.selectors.summaries import month_bounds, summary_deadline, summary_groups
+from customs.services import authority
+from customs.services.common import field_error
+from customs.workflows import SUMMARY
+from portal.choices import AuditVerb
+from portal.services.audit import audit
+from portal.workflow import lock, transition
+
+LIVE = frozenset(
+    {SummaryStatus.PREVIEW, SummaryStatus.SUBMITTED, SummaryStatus.ACCEPTED, SummaryStatus.DECLARED}
+)
+
+
+def item_limit() -> int:
+    return int(getattr(settings, "CUSTOMS_SUMMARY_ITEM_LIMIT", 50))
+
+
+def first_of_month(value) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:7] + "-01")
+        except ValueError:
+            raise field_error("month", "invalid", _("Give the month as YYYY-MM.")) from None
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.replace(day=1)
+
+
+def eligible_lists(consignor, period: date):
+    """Lists of ``consignor`` closed (899) in the month of ``period`` with statisticsFlag B."""
+    start, end = month_bounds(period)
+    return InventoryList.objects.filter(
+        owner=consignor,
+        status=DocStatus.CLOSED,
+        statistics_flag=StatisticsFlag.B,
+        closed_at__gte=start,
+        closed_at__lt=end,
+    )
+
+
+def _check_month(period: date, today: date | None) -> None:
+    today = today or timezone.localdate()
+    if period >= today.replace(day=1):
+        raise field_error(
+            "month", "not_ended", _("A month can be summarised once it has ended: choose an earlier month.")
+        )
+
+
+def _open_preview(consignor, filer, period: date, by) -> tuple[SummaryDeclaration, bool]:
+    existing = (
+        SummaryDeclaration.objects.select_for_update()
+        .filter(owner=consignor, period=period, status=SummaryStatus.PREVIEW)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    number = SummaryDeclaration.objects.filter(owner=consignor).count() + 1
+    summary = SummaryDeclaration(
+        owner=consignor,
+        filer=filer,
+        period=period,
+        cop_no=f"SUM{consignor.pk}-{period:%Y%m}-{number}"[:30],
+        deadline=summary_deadline(period),
+    )
+    return summary, True
+
+
+def _parties_code(parties, customs_code: str, summary: SummaryDeclaration) -> None:
+    summary.customs_code = customs_code
+    summary.decl_agent_code = summary.decl_agent_code or parties.filer_code
+    summary.decl_agent_name = summary.decl_agent_name or parties.filer_name
+
+
+@transaction.atomic
+def summary_preview(
+    *,
+    consignor,
+    month,
+    by,
+    summary_flag: str = SummaryFlag.CONSIGNOR_OWNER,
+    item_name_flag: bool = True,
+    filer=None,
+    today: date | None = None,
+) -> SummaryDeclaration:
+    """The month's PREVIEW summary of ``consignor`` with every eligible list reserved and its totals set.
+    ``ValidationError`` (field ``month``) when the month has not ended or has no list to summarise."""
+    period = first_of_month(month)
+    _check_month(period, today)
+    if summary_flag not in SummaryFlag.values:
+        raise field_error(
+            "summary_flag", "choice", _("Choose 1 (by consignor) or 2 (consignor and producer).")
+        )
+    filer = authority.acting_organisation(by, filer)
+    parties = authority.parties_for(owner=consignor, filer=filer, document_type=DocumentType.SUMMARY)
+    summary, created = _open_preview(consignor, filer, period, by)
+    summary.filer, summary.summary_flag, summary.item_name_flag = filer, summary_flag, item_name_flag
+    summary.item_limit = item_limit()
+    if created:
+        summary.customs_code = ""
+        summary.save()
+    reserved = eligible_lists(consignor, period).filter(summary__isnull=True).update(summary=summary)
+    totals = InventoryList.objects.filter(summary=summary).aggregate(
+        lists=Count("id"), value=Sum("total_value")
+    )
+    if not totals["lists"]:
+        raise field_error(
+            "month",
+            "empty",
+            _("No list of %(month)s is waiting to be summarised: none closed that month with path B.")
+            % {"month": f"{period:%Y-%m}"},
+        )
+    groups = summary_groups(summary)
+    customs_code = (
+        InventoryList.objects.filter(summary=summary).values_list("customs_code", flat=True).first() or ""
+    )
+    _parties_code(parties, customs_code, summary)
+    summary.list_count, summary.total_value = totals["lists"], totals["value"] or 0
+    summary.declaration_count = sum(g.declaration_count for g in groups)
+    summary.save()
+    audit(
+        verb=AuditVerb.CREATE if created else AuditVerb.UPDATE,
+        target=summary,
+        actor=by,
+        to_state=summary.status,
+        payload={"action": "preview", "lists": summary.list_count, "added": reserved},
+    )
+    return summary
+
+
+@transaction.atomic
+def summary_discard(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDeclaration:
+    """Throw a preview away; its lists are free for the next one."""
+    filer = authority.acting_organisation(by, filer)
+    (summary,) = lock(summary)
+    authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    transition(summary, "discard", by=by, workflow=SUMMARY, save=True)
+    InventoryList.objects.filter(summary=summary).update(summary=None)
+    return summary
+
+
+NO_INVT_NO = "no_invt_no"
+
+
+@transaction.atomic
+def summary_submit(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDeclaration:
+    """Send the preview to customs as CEB701 (one ``SummaryApplyList`` per list, in list order)."""
+    filer = authority.acting_organisation(by, filer)
+    (summary,) = lock(summary)
+    SUMMARY.target(summary.status, "submit")
+    parties = authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    dxp_id = authority.require_sender(parties)
+    invt_nos = list(
+        InventoryList.objects.filter(summary=summary).order_by("pk").values_list("invt_no", flat=True)
+    )
+    if not invt_nos:
+        raise ValidationError(
+            _("This summary holds no list any more; preview the month again."), code="empty"
+        )
+    if not all(invt_nos):
+        raise ValidationError(_("A list of this summary has no customs list number."), code=NO_INVT_NO)
+    summary.filer = filer
+    transition(summary, "submit", by=by, workflow=SUMMARY)
+    start, end = month_bounds(summary.period)
+    summary.message = _enqueue(summary, parties, dxp_id, invt_nos, start, end)
+    summary.save()
+    return summary
+
+
+def _enqueue(summary, parties, dxp_id, invt_nos, start, end):
+    from exchange.services import message_enqueue
+
+    last = timezone.localtime(end) - timezone.timedelta(seconds=1)
+    return message_enqueue(
+        message_type="CEB701Message",
+        sender=parties.filer,
+        business_key=f"SUM:{parties.owner_code}:{summary.cop_no}",
+        payload=payloads.summary_payload(
+            summary,
+            invt_nos,
+            agent_code=parties.filer_code,
+            agent_name=parties.filer_name,
+            ebc_code=parties.owner_code,
+            ebc_name=parties.owner_name,
+            start=timezone.localtime(start),
+            end=datetime.combine(last.date(), time(23, 59, 59), tzinfo=last.tzinfo),
+        ),
+        subject=summary,
+        sender_dxp_id=dxp_id,
+    )
