@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from customs.summary_views import DeadlinesView
 from customs.views import ReferenceIndexView, ReferenceListView
 from exchange.views import DepartmentDeskView
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("officer/", DepartmentDeskView.as_view(department="customs"), name="officer"),
     path("reference/", ReferenceIndexView.as_view(), name="reference"),
     path("reference/<slug:list_name>/", ReferenceListView.as_view(), name="reference-list"),
+    path("summaries/deadlines/", DeadlinesView.as_view(), name="summary-deadlines"),
 ]
