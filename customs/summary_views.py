@@ -1,9 +1,9 @@
 """Pages of the monthly summaries, export declarations and their certificates (``/customs/summaries/``,
 ``/customs/declarations/``). Thin: reads through selectors and ``visible_to``, writes through services."""
 
+from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
-from django.shortcuts import render
 
 from customs.selectors.summaries import deadlines
 from portal.choices import Role
