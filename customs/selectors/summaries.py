@@ -143,13 +143,42 @@ def fold(item_result, header_result, summary_flag: str, item_name_flag: bool, li
     return list(groups.values())
 
 
+def _eligible(consignor, period: date, prefix: str = "") -> dict:
+    start, end = month_bounds(period)
+    conditions = {
+        "owner": consignor,
+        "status": DocStatus.CLOSED,
+        "statistics_flag": StatisticsFlag.B,
+        "closed_at__gte": start,
+        "closed_at__lt": end,
+    }
+    return {f"{prefix}{name}": value for name, value in conditions.items()}
+
+
+def eligible_lists(consignor, period: date):
+    """Lists of ``consignor`` closed (899) in the month of ``period`` with statisticsFlag B."""
+    return InventoryList.objects.filter(**_eligible(consignor, period))
+
+
+def _of_summary(summary: SummaryDeclaration, prefix: str = "") -> dict:
+    """A preview's lists are those waiting (eligible, in no live summary); a sent summary's those it
+    reserved."""
+    if summary.status == SummaryStatus.PREVIEW:
+        return {**_eligible(summary.owner_id, summary.period, prefix), f"{prefix}summary__isnull": True}
+    return {f"{prefix}summary": summary}
+
+
+def summary_lists(summary: SummaryDeclaration):
+    return InventoryList.objects.filter(**_of_summary(summary))
+
+
 def summary_groups(summary: SummaryDeclaration) -> list[Group]:
-    """The declarations ``summary``'s lists form: two GROUP BY queries, folded."""
+    """The declarations ``summary``'s lists form: two GROUP BY queries (lines joined to their lists),
+    folded."""
     limit = summary.item_limit or 50
     flag, names = summary.summary_flag, summary.item_name_flag
-    lines = InventoryItem.objects.filter(inventory__summary=summary)
-    lists = InventoryList.objects.filter(summary=summary)
-    return fold(item_rows(lines, flag, names), header_rows(lists, flag), flag, names, limit)
+    lines = InventoryItem.objects.filter(**_of_summary(summary, "inventory__"))
+    return fold(item_rows(lines, flag, names), header_rows(summary_lists(summary), flag), flag, names, limit)
 
 
 def statistics_counts(*, period: date, owner=None):

@@ -1,12 +1,14 @@
 """Monthly summary declarations (汇总申报, DOMAIN §3.9): preview, submit (CEB701), discard.
 
-``summary_preview`` reserves a consignor's lists closed (899) in a month with ``statisticsFlag`` B that no
-live summary holds yet — one conditional ``UPDATE … WHERE summary_id IS NULL``, so a list is in at most one
-live summary however many previews race — and keeps the month's one PREVIEW summary (a partial unique
-constraint), whose groups the database computes on read (``customs.selectors.summaries.summary_groups``).
-Previewing again is idempotent: the same summary, the same lists, plus any list closed since. Submitting
-sends CEB701 with one ``SummaryApplyList`` per list; customs' answers (CEB702, CEB792) are applied by
-``customs.summary_receipts``. A rejected or discarded summary frees its lists for the next one.
+``summary_preview`` keeps the month's one PREVIEW summary of a consignor (a partial unique constraint) with
+the totals of the lists waiting: closed (899) in that month, ``statisticsFlag`` B, in no live summary. The
+groups are computed by the database on read (``customs.selectors.summaries.summary_groups``); a preview
+writes nothing on the lists, so previewing is cheap and idempotent (the same summary; lists closed since are
+in it). ``summary_submit`` reserves the lists with one conditional ``UPDATE … SET summary_id = … WHERE
+summary_id IS NULL`` in the locked transaction — a list is in at most one live summary however many
+submissions race — refuses when the lists changed since the preview, and sends CEB701 with one
+``SummaryApplyList`` per list. Customs' answers (CEB702, CEB792) are applied by ``customs.summary_receipts``;
+a rejected summary frees its lists for the next one.
 """
 
 from datetime import date, datetime, time
@@ -19,9 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs import payloads
-from customs.choices import DocStatus, DocumentType, StatisticsFlag, SummaryFlag, SummaryStatus
+from customs.choices import DocumentType, SummaryFlag, SummaryStatus
 from customs.models import InventoryList, SummaryDeclaration
-from customs.selectors.summaries import month_bounds, summary_deadline, summary_groups
+from customs.selectors.summaries import (
+    eligible_lists,
+    month_bounds,
+    summary_deadline,
+    summary_groups,
+    summary_lists,
+)
 from customs.services import authority
 from customs.services.common import field_error
 from customs.workflows import SUMMARY
@@ -47,18 +55,6 @@ def first_of_month(value) -> date:
     if isinstance(value, datetime):
         value = value.date()
     return value.replace(day=1)
-
-
-def eligible_lists(consignor, period: date):
-    """Lists of ``consignor`` closed (899) in the month of ``period`` with statisticsFlag B."""
-    start, end = month_bounds(period)
-    return InventoryList.objects.filter(
-        owner=consignor,
-        status=DocStatus.CLOSED,
-        statistics_flag=StatisticsFlag.B,
-        closed_at__gte=start,
-        closed_at__lt=end,
-    )
 
 
 def _check_month(period: date, today: date | None) -> None:
@@ -121,10 +117,8 @@ def summary_preview(
     if created:
         summary.customs_code = ""
         summary.save()
-    reserved = eligible_lists(consignor, period).filter(summary__isnull=True).update(summary=summary)
-    totals = InventoryList.objects.filter(summary=summary).aggregate(
-        lists=Count("id"), value=Sum("total_value")
-    )
+    waiting = summary_lists(summary)
+    totals = waiting.aggregate(lists=Count("id"), value=Sum("total_value"))
     if not totals["lists"]:
         raise field_error(
             "month",
@@ -133,9 +127,7 @@ def summary_preview(
             % {"month": f"{period:%Y-%m}"},
         )
     groups = summary_groups(summary)
-    customs_code = (
-        InventoryList.objects.filter(summary=summary).values_list("customs_code", flat=True).first() or ""
-    )
+    customs_code = waiting.values_list("customs_code", flat=True).first() or ""
     _parties_code(parties, customs_code, summary)
     summary.list_count, summary.total_value = totals["lists"], totals["value"] or 0
     summary.declaration_count = sum(g.declaration_count for g in groups)
@@ -145,7 +137,7 @@ def summary_preview(
         target=summary,
         actor=by,
         to_state=summary.status,
-        payload={"action": "preview", "lists": summary.list_count, "added": reserved},
+        payload={"action": "preview", "lists": summary.list_count},
     )
     return summary
 
@@ -157,7 +149,6 @@ def summary_discard(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDe
     (summary,) = lock(summary)
     authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
     transition(summary, "discard", by=by, workflow=SUMMARY, save=True)
-    InventoryList.objects.filter(summary=summary).update(summary=None)
     return summary
 
 
@@ -172,13 +163,21 @@ def summary_submit(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDec
     SUMMARY.target(summary.status, "submit")
     parties = authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
     dxp_id = authority.require_sender(parties)
+    reserved = (
+        eligible_lists(summary.owner, summary.period).filter(summary__isnull=True).update(summary=summary)
+    )
+    if reserved != summary.list_count:
+        raise ValidationError(
+            _(
+                "The month's lists changed since the preview (%(now)d now, %(then)d previewed): preview it "
+                "again."
+            )
+            % {"now": reserved, "then": summary.list_count},
+            code="changed",
+        )
     invt_nos = list(
         InventoryList.objects.filter(summary=summary).order_by("pk").values_list("invt_no", flat=True)
     )
-    if not invt_nos:
-        raise ValidationError(
-            _("This summary holds no list any more; preview the month again."), code="empty"
-        )
     if not all(invt_nos):
         raise ValidationError(_("A list of this summary has no customs list number."), code=NO_INVT_NO)
     summary.filer = filer

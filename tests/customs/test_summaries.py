@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from customs.choices import DocStatus, SummaryStatus
 from customs.models import ExportDeclaration, InventoryList, SummaryDeclaration
-from customs.selectors.summaries import statistics_counts, summary_groups
+from customs.selectors.summaries import statistics_counts, summary_groups, summary_lists
 from customs.services.summaries import summary_discard, summary_preview, summary_submit
 from exchange.models import Message
 from portal.models import AuditEvent
@@ -120,6 +120,8 @@ def test_only_closed_lists_of_the_month_on_path_b(seller, seller_user):
     closed_list(seller, status=DocStatus.RELEASED)
     closed_list(enterprise("3301960009"))
     summary = summary_preview(consignor=seller, month="2025-02", by=seller_user, today=TODAY)
+    assert list(summary_lists(summary)) == [mine]
+    summary_submit(summary=summary, by=seller_user)
     assert list(InventoryList.objects.filter(summary=summary)) == [mine]
 
 
@@ -164,13 +166,35 @@ def test_another_enterprise_cannot_preview_for_the_seller(seller):
     assert not SummaryDeclaration.objects.exists()
 
 
-def test_discard_frees_the_lists(seller, seller_user):
+def test_a_preview_writes_nothing_on_the_lists_and_discard_starts_over(seller, seller_user):
     listed = closed_list(seller)
     summary = summary_preview(consignor=seller, month=FEB, by=seller_user, today=TODAY)
-    summary_discard(summary=summary, by=seller_user)
     listed.refresh_from_db()
     assert listed.summary_id is None
+    summary_discard(summary=summary, by=seller_user)
     assert summary_preview(consignor=seller, month=FEB, by=seller_user, today=TODAY).pk != summary.pk
+
+
+def test_submit_refuses_when_the_lists_changed_since_the_preview(seller, seller_user):
+    closed_list(seller)
+    summary = summary_preview(consignor=seller, month=FEB, by=seller_user, today=TODAY)
+    closed_list(seller)  # customs closed one more February list meanwhile
+    with pytest.raises(ValidationError) as caught:
+        summary_submit(summary=summary, by=seller_user)
+    assert caught.value.code == "changed"
+    summary.refresh_from_db()
+    assert summary.status == SummaryStatus.PREVIEW and not Message.objects.exists()
+    assert not InventoryList.objects.filter(summary__isnull=False).exists()
+
+
+def test_a_list_closed_after_a_submission_goes_into_a_new_summary(seller, seller_user):
+    closed_list(seller)
+    sent = summary_submit(
+        summary=summary_preview(consignor=seller, month=FEB, by=seller_user, today=TODAY), by=seller_user
+    )
+    late = closed_list(seller)
+    again = summary_preview(consignor=seller, month=FEB, by=seller_user, today=TODAY)
+    assert again.pk != sent.pk and list(summary_lists(again)) == [late]
 
 
 def test_statistics_path_counts_lists_with_flag_a(seller):
