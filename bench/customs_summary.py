@@ -179,8 +179,8 @@ def main() -> None:
     org, user = seller()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE customs_inventorylist SET summary_id = NULL WHERE summary_id IS NOT NULL")
-        cursor.execute("DELETE FROM exchange_message WHERE message_type = 'CEB701Message'")
         cursor.execute("DELETE FROM customs_summarydeclaration")
+        cursor.execute("DELETE FROM exchange_message WHERE message_type = 'CEB701Message'")
         if not args.keep:
             cursor.execute("TRUNCATE customs_inventoryitem, customs_inventorylist CASCADE")
     if not args.keep:
