@@ -26,6 +26,13 @@ class CustomsConfig(AppConfig):
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
         register_nav(
+            _("Monthly summaries"),
+            "customs:summaries",
+            [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR],
+            order=22,
+        )
+        register_nav(_("Summary deadlines"), "customs:summary-deadlines", [Role.CUSTOMS_OFFICER], order=23)
+        register_nav(
             _("Customs code lists"),
             "customs:reference",
             [Role.CUSTOMS_OFFICER, Role.SYSTEM_ADMIN, Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR],
