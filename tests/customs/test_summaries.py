@@ -286,3 +286,18 @@ def test_a_result_with_a_bad_entry_id_changes_nothing(seller, seller_user):
     assert not ExportDeclaration.objects.exists()
     summary.refresh_from_db()
     assert summary.status == SummaryStatus.SUBMITTED
+
+
+def test_an_authorised_broker_summarises_for_the_seller(seller, broker, authorise):
+    closed_list(seller)
+    agent = user_of(broker)
+    with pytest.raises(PermissionDenied):
+        summary_preview(consignor=seller, month=FEB, by=agent, today=TODAY)
+    authorise(seller, broker, "SUMMARY")
+    summary = summary_submit(
+        summary=summary_preview(consignor=seller, month=FEB, by=agent, today=TODAY), by=agent
+    )
+    assert summary.owner == seller and summary.filer == broker
+    head = dict(Message.objects.get(pk=summary.message_id).payload["parts"][0]["fields"])
+    assert head["agentCode"] == "3301980004" and head["ebcCode"] == SELLER
+    assert SummaryDeclaration.objects.visible_to(agent).count() == 1
