@@ -22,8 +22,6 @@ from customs.models import InventoryItem, InventoryList, SummaryDeclaration
 
 HEADER_KEYS = ("ebc_code", "traf_mode", "country", "port_code")
 ITEM_KEYS = ("country", "gcode", "currency", "unit1", "unit2")
-# Summaries that hold their lists: a list in one of them is not waiting any more.
-HOLDING = (SummaryStatus.SUBMITTED, SummaryStatus.ACCEPTED, SummaryStatus.DECLARED)
 
 
 def month_bounds(period: date) -> tuple[datetime, datetime]:
@@ -228,7 +226,7 @@ class MonthDeadline:
 
 
 def _month_rows(lists):
-    waiting = Q(summary__isnull=True) | Q(summary__status=SummaryStatus.PREVIEW)
+    waiting = Q(summary__isnull=True)  # a preview holds no list; a rejected summary freed its lists
     return (
         lists.filter(status=DocStatus.CLOSED, statistics_flag=StatisticsFlag.B, closed_at__isnull=False)
         .annotate(month=TruncMonth("closed_at"))
