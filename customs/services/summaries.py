@@ -16,7 +16,6 @@ from datetime import date, datetime, time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -117,19 +116,18 @@ def summary_preview(
     if created:
         summary.customs_code = ""
         summary.save()
-    waiting = summary_lists(summary)
-    totals = waiting.aggregate(lists=Count("id"), value=Sum("total_value"))
-    if not totals["lists"]:
+    groups = summary_groups(summary)  # the totals come from the groups: no further pass over the lists
+    lists = sum(g.lists for g in groups)
+    if not lists:
         raise field_error(
             "month",
             "empty",
             _("No list of %(month)s is waiting to be summarised: none closed that month with path B.")
             % {"month": f"{period:%Y-%m}"},
         )
-    groups = summary_groups(summary)
-    customs_code = waiting.values_list("customs_code", flat=True).first() or ""
-    _parties_code(parties, customs_code, summary)
-    summary.list_count, summary.total_value = totals["lists"], totals["value"] or 0
+    customs_code = summary_lists(summary).order_by().values_list("customs_code", flat=True)[:1]
+    _parties_code(parties, next(iter(customs_code), ""), summary)
+    summary.list_count, summary.total_value = lists, sum((g.total_value for g in groups), start=0)
     summary.declaration_count = sum(g.declaration_count for g in groups)
     summary.save()
     audit(
