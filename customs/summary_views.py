@@ -1,9 +1,9 @@
 """Pages of the monthly summaries, export declarations and their certificates (``/customs/summaries/``,
 ``/customs/declarations/``). Thin: reads through selectors and ``visible_to``, writes through services.
 
-A preview is computed by the database on the request (two GROUP BY statements, measured in ADR 0024), so no
-worker job and no progress bar are needed; customs' answers arrive later through the exchange and show on the
-summary's timeline.
+A preview is computed by the database on the request (two GROUP BY statements, measured in ADR 0024: 0.2 s for
+20,000 lists; a million lists in one month would need a worker job with a progress bar, not built); customs'
+answers arrive later through the exchange and show on the summary's timeline.
 """
 
 from django.core.paginator import Paginator
