@@ -51,6 +51,11 @@ def checks_report(checks) -> list[dict]:
 class DocumentSerializer(serializers.ModelSerializer):
     owner = serializers.IntegerField(source="owner_id", read_only=True)
     filer = serializers.IntegerField(source="filer_id", read_only=True)
+    status = serializers.CharField(
+        read_only=True,
+        help_text="DRAFT, SUBMITTED, DECLARED, ENTERED, REVIEW, "
+        "CONCLUDED, INSPECTION, RELEASED, CLOSED, REJECTED, DETAINED, CANCELLED, WITHDRAWN",
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
 
@@ -243,7 +248,7 @@ class CancellationSerializer(serializers.Serializer):
     inventory = serializers.IntegerField(source="inventory_id")
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class CustomsTimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     kind = serializers.CharField()
     title = serializers.CharField()

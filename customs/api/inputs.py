@@ -120,7 +120,7 @@ WaybillCreateInput = _write("WaybillCreateInput", WAYBILL, create=True)
 WaybillUpdateInput = _write("WaybillUpdateInput", WAYBILL, create=False)
 
 
-class ReasonInput(serializers.Serializer):
+class CustomsReasonInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
 

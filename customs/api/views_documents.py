@@ -142,17 +142,19 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
     def submit(self, request, pk=None):
         return self.answer(self.submit_document(self.get_object()))
 
-    @extend_schema(request=inputs.ReasonInput, responses={409: CONFLICT})
+    @extend_schema(request=inputs.CustomsReasonInput, responses={409: CONFLICT})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         doc = self.get_object()
-        return self.answer(self.withdraw_document(doc, self.action_input(inputs.ReasonInput)["reason"]))
+        return self.answer(
+            self.withdraw_document(doc, self.action_input(inputs.CustomsReasonInput)["reason"])
+        )
 
-    @extend_schema(responses=out.TimelineEntrySerializer(many=True))
+    @extend_schema(responses=out.CustomsTimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         entries = timeline_for(self.get_object(), request.user)
-        return Response(out.TimelineEntrySerializer(entries, many=True).data)
+        return Response(out.CustomsTimelineEntrySerializer(entries, many=True).data)
 
 
 @_schema(inputs.OrderCreateInput, inputs.OrderUpdateInput, out.OrderSerializer)
