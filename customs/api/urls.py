@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from customs.api.imports import ListImportViewSet
 from customs.api.views import reference_view
 from customs.api.views_documents import InventoryListViewSet, OrderViewSet, PaymentViewSet, WaybillViewSet
 from customs.reference_lists import LIST_NAMES
@@ -13,6 +14,7 @@ router.register("orders", OrderViewSet, basename="customs-order")
 router.register("payments", PaymentViewSet, basename="customs-payment")
 router.register("waybills", WaybillViewSet, basename="customs-waybill")
 router.register("inventory-lists", InventoryListViewSet, basename="customs-list")
+router.register("imports", ListImportViewSet, basename="customs-import")
 
 urlpatterns = [
     path(f"reference/{name}/", reference_view(name).as_view(), name=f"customs-reference-{name}")

@@ -327,3 +327,53 @@ class TestInventoryListsApi(ScopedApiTests):
 
     def make(self, owner):
         return make_list(owner)
+
+
+# --- inventory-list imports ---------------------------------------------------------------------------------
+def _upload(kit, obj=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.customs.imports_kit import ceb603
+
+    return {"file": SimpleUploadedFile("lists.xml", ceb603(1))}
+
+
+class TestListImportsApi(ScopedApiTests):
+    url = "/api/v1/customs/imports/"
+    fields = {
+        "id",
+        "kind",
+        "file_name",
+        "file_format",
+        "size",
+        "sha256",
+        "status",
+        "status_display",
+        "progress",
+        "counts",
+        "problem_count",
+        "message",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "links",
+    }
+    readers = (Role.SYSTEM_ADMIN,)  # the operator follows every organisation's imports
+    hidden_from = (Role.CUSTOMS_OFFICER, Role.TAX_OFFICER)
+    actions = (
+        Action(
+            "create",
+            data=_upload,
+            format="multipart",
+            status=202,
+            roles=WRITERS,
+            forbidden=(Role.SYSTEM_ADMIN,),
+            always_legal="an upload starts a new job",
+            expect={"status": "QUEUED", "kind": "customs.inventory_lists"},
+        ),
+    )
+
+    def make(self, owner):
+        from tests.customs.imports_kit import ceb603, start
+
+        return start(owner, ceb603(1), "lists.xml")
