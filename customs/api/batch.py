@@ -8,13 +8,34 @@ whose ``cop_no`` the owner already used is not created again and answers with it
 creates nothing twice and gets the same ids back.
 """
 
+import json
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
 
 from customs import services
 from customs.choices import DocumentType
 
 ROWS_KEY = "lists"
+
+
+class BatchJSONParser(BaseParser):
+    """JSON read from the request stream. DRF's own JSON parser goes through ``request.body``, which Django
+    caps at DATA_UPLOAD_MAX_MEMORY_SIZE (5 MB, the portal's forms); a batch of 10,000 lists is about 15 MB.
+    This path's cap is its own (``customs/conf.py``: REQUEST_BODY_MAX_BYTES_BY_PATH, checked by the
+    middleware before anything is read)."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        if stream is None:
+            return {}
+        try:
+            return json.loads(stream.read())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(_("The body is not valid JSON: %(reason)s") % {"reason": exc}) from None
 
 
 def _refuse(field: str, code: str, message: str):

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from customs import services
 from customs.api import documents as out
 from customs.api import inputs
-from customs.api.batch import create_batch
+from customs.api.batch import BatchJSONParser, create_batch
 from customs.api.filtersets import ListFilter, OrderFilter, PaymentFilter, WaybillFilter
 from customs.choices import DocumentType
 from customs.models import InventoryList, Order, Payment, Waybill, authorising_sellers
@@ -315,7 +315,7 @@ class InventoryListViewSet(DocumentViewSet):
         "by index and field (`lists[3].items[0].price`) and nothing is written. Idempotent on `cop_no`: a "
         "retried batch creates nothing twice and answers with the same ids (200 when nothing was new).",
     )
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], parser_classes=[BatchJSONParser])
     def batch(self, request):
         result = create_batch(user=request.user, body=request.data, owner_for=owner_for)
         return Response(result, status=status.HTTP_201_CREATED if result["created"] else status.HTTP_200_OK)

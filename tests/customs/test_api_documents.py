@@ -219,3 +219,18 @@ def test_openapi_documents_the_customs_documents(seller_api):
     batch = paths["/api/v1/customs/inventory-lists/batch/"]["post"]
     assert "10,000" in batch["description"]
     assert "items" in schema["components"]["schemas"]["ListCreateInputRequest"]["properties"]
+
+
+def test_a_batch_body_over_the_forms_5_mb_is_read_and_answered(seller_api):
+    body = {"lists": [{}] * 10_001, "padding": "x" * (6 * 2**20)}  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = seller_api.post(BATCH, body, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "too_many"
+
+
+def test_a_batch_that_is_not_json_is_a_400(seller_api):
+    response = seller_api.post(BATCH, b"{not json", content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "parse_error"
+
+
+def test_the_batch_path_has_its_own_body_cap(settings):
+    assert settings.REQUEST_BODY_MAX_BYTES_BY_PATH["/api/v1/customs/inventory-lists/batch/"] >= 30 * 2**20
