@@ -80,7 +80,7 @@ def floor(body: bytes, streams: list) -> tuple[float, float]:
     parse = time.perf_counter() - began
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for table, _, _ in streams:
+            for table in dict.fromkeys(table for table, _, _ in streams):  # a table may have several chunks
                 cursor.execute(
                     f'CREATE TEMP TABLE "floor_{table}" (LIKE "{table}" INCLUDING ALL) ON COMMIT DROP'
                 )
