@@ -19,10 +19,11 @@ class CustomsConfig(AppConfig):
         from portal.ui import register_nav
 
         grant(Role.CUSTOMS_OFFICER, "customs.view_all_documents", "customs.view_all_sellerauthorisation")
+        from customs.receipts import KINDS
         from customs.timeline import customs_timeline
         from portal.ui import register_timeline_source
 
-        register_timeline_source(customs_timeline)
+        register_timeline_source(list(KINDS), customs_timeline)
         from customs.imports.importer import register as register_importers
 
         register_importers()

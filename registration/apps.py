@@ -51,7 +51,7 @@ class RegistrationConfig(AppConfig):
             on_receipt=qualifications.on_status_receipt,
             on_failure=qualifications.on_status_failure,
         )
-        register_timeline_source(qualification_timeline)
+        register_timeline_source(EntityFiling, qualification_timeline)
         register_audit_presenter("registration.EntityFiling", describe_filing_event)
 
         enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]
