@@ -59,7 +59,18 @@ def read_batch(body) -> tuple[object, bool, list]:
     submit = body.get("submit", True)
     if not isinstance(submit, bool):
         _refuse("submit", "invalid", _("“submit” is true or false."))
-    return body.get("owner"), submit, rows
+    return _owner_id(body.get("owner")), submit, rows
+
+
+def _owner_id(value) -> int | None:
+    """The organisation id given as ``owner`` (a whole number, or its digits as text), or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        _refuse("owner", "invalid", _("“owner” is the id of an enterprise, a whole number."))
+    return value
 
 
 def renamed(exc: ValidationError) -> ValidationError:

@@ -234,3 +234,31 @@ def test_a_batch_that_is_not_json_is_a_400(seller_api):
 
 def test_the_batch_path_has_its_own_body_cap(settings):
     assert settings.REQUEST_BODY_MAX_BYTES_BY_PATH["/api/v1/customs/inventory-lists/batch/"] >= 30 * 2**20
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"items": "x"},
+        {"items": [1, "a"]},
+        {"items": None},
+        {"gross_weight": [1]},
+        {"gross_weight": {"a": 1}},
+        {"cop_no": 12.5},
+        {"ie_date": True},
+        {"items": [{"qty": [], "price": {}}]},
+    ],
+    ids=["items-text", "items-scalars", "items-null", "list-value", "object-value", "float-ref", "bool-date",
+         "line-containers"],
+)  # fmt: skip
+def test_odd_shapes_in_a_batch_are_400_never_500(seller_api, bad):
+    response = seller_api.post(BATCH, {"lists": [row(), {**row(), **bad}]}, format="json")
+    assert response.status_code == 400, response.content[:500]
+    assert all(e["field"].startswith("lists[1]") for e in response.json()["errors"]), response.json()
+    assert written() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("owner", ["abc", 1.5, True, [1]])
+def test_an_owner_that_is_not_an_id_is_a_400(seller_api, owner):
+    response = seller_api.post(BATCH, {"owner": owner, "lists": [row()]}, format="json")
+    assert response.status_code == 400 and response.json()["field"] == "owner"
