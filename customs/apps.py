@@ -24,6 +24,9 @@ class CustomsConfig(AppConfig):
         from portal.ui import register_timeline_source
 
         register_timeline_source(list(KINDS), customs_timeline)
+        from customs.imports.importer import register as register_importers
+
+        register_importers()
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
         register_nav(
@@ -38,6 +41,12 @@ class CustomsConfig(AppConfig):
             "customs:reference",
             [Role.CUSTOMS_OFFICER, Role.SYSTEM_ADMIN, Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR],
             order=25,
+        )
+        register_nav(
+            _("Import inventory lists"),
+            "customs:list-imports",
+            [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR],
+            order=26,
         )
 
     @staticmethod

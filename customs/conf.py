@@ -1,11 +1,17 @@
-"""Customs' settings (docs/configuration.md "Customs"), contributed by ``portal/settings/apps.py``."""
+"""Customs' settings (docs/configuration.md "Customs"), contributed by ``portal/settings/apps.py``: the
+summary item limit and the deadlines' beat entry; request-body caps for the paths that take large bodies — a
+batch of 10,000 inventory lists as JSON (about 15 MB), and workbooks or CEB603 files of up to 100,000 lines
+(the shell's intake caps the file itself at INTAKE_MAX_UPLOAD_BYTES)."""
 
 from celery.schedules import crontab
 
 from portal.env import env_int
 
+MB = 1024 * 1024
+
 
 def contribute(base) -> dict:
+    upload = base.get("INTAKE_MAX_UPLOAD_BYTES", 50 * MB) + MB  # the file plus the form around it
     # Items per export declaration before a summary is split (DOMAIN §3.9: 50 today, 20 historically); the
     # summary deadlines' reminders and overdue flags run once a day (Asia/Shanghai morning).
     return {
@@ -16,5 +22,10 @@ def contribute(base) -> dict:
                 "schedule": crontab(minute=0, hour=8),
                 "options": {"expires": 3600},
             },
+        },
+        "REQUEST_BODY_MAX_BYTES_BY_PATH": {
+            "/api/v1/customs/inventory-lists/batch/": 40 * MB,
+            "/api/v1/customs/imports/": upload,
+            "/customs/imports/": upload,
         },
     }

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from customs.imports.views import ListImportDetailView, ListImportView
 from customs.summary_views import (
     CertificateView,
     DeadlinesView,
@@ -27,4 +28,6 @@ urlpatterns = [
     path("declarations/", DeclarationsView.as_view(), name="declarations"),
     path("declarations/<int:pk>/", DeclarationView.as_view(), name="declaration"),
     path("declarations/<int:pk>/certificate/", CertificateView.as_view(), name="declaration-certificate"),
+    path("imports/", ListImportView.as_view(), name="list-imports"),
+    path("imports/<uuid:public_id>/", ListImportDetailView.as_view(), name="list-import"),
 ]

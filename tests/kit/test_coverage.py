@@ -33,14 +33,10 @@ READ_ELSEWHERE = {
     "registration.FilingAttachment": "through its filing: .../filings/<id>/attachments/ and their download",
     "registration.FilingSubmission": "through its filing: .../filings/<id>/submissions/",
     "registration.QualificationTask": "through its filing: .../filings/<id>/qualifications/ and their retry",
-    # The customs documents have no API yet (the customs viewsets are being written): each comes off this
-    # list with its viewset and that viewset's kit test.
+    # Customs documents without a viewset of their own yet: each comes off this list with its viewset and
+    # that viewset's kit test.
     "customs.SellerAuthorisation": "no API yet",
-    "customs.Order": "no API yet",
-    "customs.Payment": "no API yet",
-    "customs.Waybill": "no API yet",
-    "customs.InventoryList": "no API yet",
-    "customs.Cancellation": "no API yet",
+    "customs.Cancellation": "through its list: /api/v1/customs/inventory-lists/<id>/cancel/ and timeline/",
     "customs.ParcelReport": "no API yet",
 }
 

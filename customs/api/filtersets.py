@@ -1,0 +1,70 @@
+"""Filters of the documents' lists: status (several), dates, business keys. Every filter reads an indexed
+column or narrows rows the owner index already found (``(owner, -id)``, ``(owner, status, -id)``)."""
+
+import django_filters
+
+from customs.choices import DocStatus
+from customs.models import InventoryList, Order, Payment, Waybill
+
+
+class DocumentFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=DocStatus.choices)
+    check_state = django_filters.ChoiceFilter(choices=[("error", "error"), ("warning", "warning")])
+    cop_no = django_filters.CharFilter()
+    customs_status = django_filters.CharFilter()
+    owner = django_filters.NumberFilter(field_name="owner_id")
+    filer = django_filters.NumberFilter(field_name="filer_id")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    submitted_after = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="gte")
+    submitted_before = django_filters.IsoDateTimeFilter(field_name="submitted_at", lookup_expr="lt")
+    before_id = django_filters.NumberFilter(
+        field_name="id", lookup_expr="lt", label="keyset paging: rows older than this id (newest first)"
+    )
+
+
+class OrderFilter(DocumentFilter):
+    order_no = django_filters.CharFilter()
+    ebp_code = django_filters.CharFilter()
+    ebc_code = django_filters.CharFilter()
+
+    class Meta:
+        model = Order
+        fields = []
+
+
+class PaymentFilter(DocumentFilter):
+    order_no = django_filters.CharFilter()
+    pay_no = django_filters.CharFilter()
+    ebc_code = django_filters.CharFilter()
+
+    class Meta:
+        model = Payment
+        fields = []
+
+
+class WaybillFilter(DocumentFilter):
+    logistics_no = django_filters.CharFilter()
+    ebc_code = django_filters.CharFilter()
+
+    class Meta:
+        model = Waybill
+        fields = []
+
+
+class ListFilter(DocumentFilter):
+    order_no = django_filters.CharFilter()
+    invt_no = django_filters.CharFilter()
+    logistics_no = django_filters.CharFilter()
+    ebc_code = django_filters.CharFilter()
+    ebp_code = django_filters.CharFilter()
+    country = django_filters.CharFilter()
+    statistics_flag = django_filters.ChoiceFilter(choices=[("A", "A"), ("B", "B")])
+    ie_date_from = django_filters.DateFilter(field_name="ie_date", lookup_expr="gte")
+    ie_date_to = django_filters.DateFilter(field_name="ie_date", lookup_expr="lte")
+    closed_after = django_filters.IsoDateTimeFilter(field_name="closed_at", lookup_expr="gte")
+    closed_before = django_filters.IsoDateTimeFilter(field_name="closed_at", lookup_expr="lt")
+
+    class Meta:
+        model = InventoryList
+        fields = []

@@ -1,0 +1,321 @@
+"""``/api/v1/customs/{orders,payments,waybills,inventory-lists}/``: thin views over ``customs.services``.
+
+Reads go through ``visible_to`` (the owner, a party named on the document, an agent while authorised,
+officers): another enterprise's document is a 404. Writes are for enterprise users; the services decide who
+may file for whom (an agent only for sellers whose authorisation is in force) and answer field-level errors
+in the caller's language (400), refusals (403) and illegal transitions (409). The batch lives in
+``customs.api.batch``.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import permissions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from customs import services
+from customs.api import documents as out
+from customs.api import inputs
+from customs.api.batch import BatchJSONParser, create_batch
+from customs.api.filtersets import ListFilter, OrderFilter, PaymentFilter, WaybillFilter
+from customs.choices import DocumentType
+from customs.models import InventoryList, Order, Payment, Waybill, authorising_sellers
+from customs.services.common import values_of
+from customs.services.lists import HEAD_FIELDS, ITEM_FIELDS
+from portal.api.viewsets import ScopedModelViewSet, ServiceActionMixin
+from portal.choices import OrganisationKind
+from portal.models import Organisation
+from portal.timeline import timeline_for
+
+CONFLICT = OpenApiResponse(description="not allowed in the document's current status")
+REFUSED = OpenApiResponse(description="you may not file this document (the reason says why)")
+
+
+class EnterpriseWrites(permissions.BasePermission):
+    """Anyone who sees a document reads it; only enterprise users write (officers read)."""
+
+    message = _("Only enterprise users file customs documents.")
+
+    def has_permission(self, request, view):
+        # On one document the lookup comes first (another organisation's is a 404), then the object check.
+        return request.method in permissions.SAFE_METHODS or view.detail or request.user.is_enterprise_user
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or request.user.is_enterprise_user
+
+
+def owner_for(user, owner_id, document_type: str, *, as_party: bool = False):
+    """The enterprise a new document belongs to: the caller's own, or a seller that authorised the caller
+    for this kind of document (any enterprise when the caller may file as the document's natural party: the
+    platform of an order, the payment enterprise of a receipt — the service checks the code it names)."""
+    own = user.organisation
+    if owner_id in (None, "") or (own is not None and int(owner_id) == own.pk):
+        return own
+    found = Organisation.objects.filter(pk=owner_id, kind=OrganisationKind.ENTERPRISE)
+    if not as_party and own is not None:
+        found = found.filter(pk__in=authorising_sellers(own.pk, document_type))
+    owner = found.first()
+    if owner is None:
+        raise ValidationError(
+            {
+                "owner": [
+                    ValidationError(
+                        _(
+                            "Enterprise %(id)s has not authorised you to file these documents for it, or the "
+                            "authorisation ended. You may file for your own enterprise and for sellers that "
+                            "authorised you."
+                        )
+                        % {"id": owner_id},
+                        code="not_authorised",
+                    )
+                ]
+            }
+        )
+    return owner
+
+
+def _schema(create, update, detail):
+    return extend_schema_view(
+        create=extend_schema(request=create, responses={201: detail, 403: REFUSED}),
+        update=extend_schema(request=update, responses={200: detail, 409: CONFLICT}),
+        partial_update=extend_schema(request=update, responses={200: detail, 409: CONFLICT}),
+    )
+
+
+class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
+    """The engine of the four document endpoints; each subclass names its services."""
+
+    permission_classes = [permissions.IsAuthenticated, EnterpriseWrites]
+    ordering = ["-id"]
+    ordering_fields = ["id", "submitted_at", "created_at", "updated_at"]
+    row_serializer = None
+    detail_serializer = None
+    create_input = update_input = None
+    document_type = ""
+    as_party = False
+    head_fields: tuple = ()
+    item_fields: tuple = ()
+    has_items = False
+
+    def get_serializer_class(self):
+        return self.row_serializer if self.action == "list" else self.detail_serializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs.prefetch_related("items") if self.has_items and self.action != "list" else qs
+
+    # --- the services, named by each subclass -----------------------------------------------------------
+    def create_document(self, *, owner, head, items, submit):
+        raise NotImplementedError
+
+    def update_document(self, doc, *, head, items):
+        raise NotImplementedError
+
+    def submit_document(self, doc):
+        raise NotImplementedError
+
+    def withdraw_document(self, doc, reason):
+        raise NotImplementedError
+
+    # --- routes -------------------------------------------------------------------------------------------
+    def create(self, request, *args, **kwargs):
+        data = dict(self.action_input(self.create_input))
+        owner = owner_for(request.user, data.pop("owner", None), self.document_type, as_party=self.as_party)
+        submit = data.pop("submit", False)
+        items = [dict(line) for line in data.pop("items", [])]
+        doc = self.create_document(owner=owner, head=data, items=items, submit=submit)
+        return self.answer(doc, code=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        doc = self.get_object()
+        data = dict(self.action_input(self.update_input))
+        items = [dict(line) for line in data.pop("items", [])] if "items" in data else None
+        if kwargs.get("partial"):  # PATCH: the fields given over the document's current values
+            data = {**values_of(doc, self.head_fields), **data}
+            if items is None and self.has_items:
+                items = [values_of(line, self.item_fields) for line in doc.items.all()]
+        return self.answer(self.update_document(doc, head=data, items=items or []))
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="the document"), 409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self.answer(self.submit_document(self.get_object()))
+
+    @extend_schema(request=inputs.CustomsReasonInput, responses={409: CONFLICT})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        doc = self.get_object()
+        return self.answer(
+            self.withdraw_document(doc, self.action_input(inputs.CustomsReasonInput)["reason"])
+        )
+
+    @extend_schema(responses=out.CustomsTimelineEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def timeline(self, request, pk=None):
+        entries = timeline_for(self.get_object(), request.user)
+        return Response(out.CustomsTimelineEntrySerializer(entries, many=True).data)
+
+
+@_schema(inputs.OrderCreateInput, inputs.OrderUpdateInput, out.OrderSerializer)
+class OrderViewSet(DocumentViewSet):
+    """Orders (CEB303): filed by the seller, the platform the order names (``ebp_code``), or an agent."""
+
+    queryset = Order.objects.none()
+    queryset_model = Order
+    filterset_class = OrderFilter
+    row_serializer, detail_serializer = out.OrderRowSerializer, out.OrderSerializer
+    create_input, update_input = inputs.OrderCreateInput, inputs.OrderUpdateInput
+    document_type = DocumentType.ORDER
+    as_party = True
+    has_items = True
+    head_fields = tuple(inputs.OrderUpdateInput().fields.keys() - {"items"})
+    item_fields = tuple(inputs.OrderItemInput().fields.keys())
+
+    def create_document(self, *, owner, head, items, submit):
+        return services.order_create(owner=owner, by=self.request.user, head=head, items=items, submit=submit)
+
+    def update_document(self, doc, *, head, items):
+        return services.order_update(order=doc, by=self.request.user, head=head, items=items)
+
+    def submit_document(self, doc):
+        return services.order_submit(order=doc, by=self.request.user)
+
+    def withdraw_document(self, doc, reason):
+        return services.order_withdraw(order=doc, by=self.request.user, reason=reason)
+
+
+@_schema(inputs.PaymentCreateInput, inputs.PaymentUpdateInput, out.PaymentSerializer)
+class PaymentViewSet(DocumentViewSet):
+    """Payment receipts (收款单, CEB403): by the seller, the payment enterprise it names, or an agent."""
+
+    queryset = Payment.objects.none()
+    queryset_model = Payment
+    filterset_class = PaymentFilter
+    row_serializer, detail_serializer = out.PaymentRowSerializer, out.PaymentSerializer
+    create_input, update_input = inputs.PaymentCreateInput, inputs.PaymentUpdateInput
+    document_type = DocumentType.PAYMENT
+    as_party = True
+    head_fields = tuple(inputs.PaymentUpdateInput().fields.keys())
+
+    def create_document(self, *, owner, head, items, submit):
+        return services.payment_create(owner=owner, by=self.request.user, data=head, submit=submit)
+
+    def update_document(self, doc, *, head, items):
+        return services.payment_update(payment=doc, by=self.request.user, data=head)
+
+    def submit_document(self, doc):
+        return services.payment_submit(payment=doc, by=self.request.user)
+
+    def withdraw_document(self, doc, reason):
+        return services.payment_withdraw(payment=doc, by=self.request.user, reason=reason)
+
+
+@_schema(inputs.WaybillCreateInput, inputs.WaybillUpdateInput, out.WaybillSerializer)
+class WaybillViewSet(DocumentViewSet):
+    """Waybills (CEB505): owned and filed by the logistics enterprise, or an agent it authorised."""
+
+    queryset = Waybill.objects.none()
+    queryset_model = Waybill
+    filterset_class = WaybillFilter
+    row_serializer, detail_serializer = out.WaybillRowSerializer, out.WaybillSerializer
+    create_input, update_input = inputs.WaybillCreateInput, inputs.WaybillUpdateInput
+    document_type = DocumentType.WAYBILL
+    head_fields = tuple(inputs.WaybillUpdateInput().fields.keys())
+
+    def create_document(self, *, owner, head, items, submit):
+        return services.waybill_create(owner=owner, by=self.request.user, data=head, submit=submit)
+
+    def update_document(self, doc, *, head, items):
+        return services.waybill_update(waybill=doc, by=self.request.user, data=head)
+
+    def submit_document(self, doc):
+        return services.waybill_submit(waybill=doc, by=self.request.user)
+
+    def withdraw_document(self, doc, reason):
+        return services.waybill_withdraw(waybill=doc, by=self.request.user, reason=reason)
+
+
+@_schema(inputs.ListCreateInput, inputs.ListUpdateInput, out.ListSerializer)
+class InventoryListViewSet(DocumentViewSet):
+    """Inventory lists (申报清单, CEB603): by the seller or its agent; corrected and resubmitted after a
+    rejection, cancelled with a reason, copied into a new draft; ``batch/`` takes up to 10,000 at once."""
+
+    queryset = InventoryList.objects.none()
+    queryset_model = InventoryList
+    filterset_class = ListFilter
+    ordering_fields = [*DocumentViewSet.ordering_fields, "ie_date", "closed_at"]
+    row_serializer, detail_serializer = out.ListRowSerializer, out.ListSerializer
+    create_input, update_input = inputs.ListCreateInput, inputs.ListUpdateInput
+    document_type = DocumentType.INVENTORY
+    has_items = True
+    head_fields = HEAD_FIELDS
+    item_fields = ITEM_FIELDS
+
+    def create_document(self, *, owner, head, items, submit):
+        return services.list_create(owner=owner, by=self.request.user, head=head, items=items, submit=submit)
+
+    def update_document(self, doc, *, head, items):
+        return services.list_update(inventory=doc, by=self.request.user, head=head, items=items)
+
+    def submit_document(self, doc):
+        return services.list_submit(inventory=doc, by=self.request.user)
+
+    def withdraw_document(self, doc, reason):
+        return services.list_withdraw(inventory=doc, by=self.request.user, reason=reason)
+
+    @extend_schema(
+        request=inputs.ListUpdateInput,
+        responses={200: out.ListSerializer, 409: CONFLICT},
+        description="Correct a rejected list (the fields given; `items` replaces the lines) and send it "
+        "again (appType 2) in one step: nothing changes unless the corrected list passes every check.",
+    )
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        inventory = self.get_object()
+        data = dict(self.action_input(inputs.ListUpdateInput))
+        items = [dict(line) for line in data.pop("items")] if "items" in data else None
+        return self.answer(
+            services.list_resubmit(inventory=inventory, by=request.user, head=data or None, items=items)
+        )
+
+    @extend_schema(
+        request=inputs.CancelInput,
+        responses={201: out.CancellationSerializer, 409: CONFLICT},
+        description="Ask customs to cancel a list it has entered and not closed (CEB605 with the reason); "
+        "the list becomes CANCELLED when customs concludes the cancellation.",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        inventory = self.get_object()
+        reason = self.action_input(inputs.CancelInput)["reason"]
+        cancellation = services.list_cancel(inventory=inventory, by=request.user, reason=reason)
+        return Response(out.CancellationSerializer(cancellation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=inputs.CopyInput,
+        responses={201: out.ListSerializer},
+        description="A new draft with this list's head and lines under a new `cop_no`; `changes` overrides "
+        "head fields (usually the order and waybill numbers).",
+    )
+    @action(detail=True, methods=["post"])
+    def copy(self, request, pk=None):
+        inventory = self.get_object()
+        data = self.action_input(inputs.CopyInput)
+        changes = {k: v for k, v in dict(data.get("changes") or {}).items() if k != "items"}
+        copied = services.list_copy(
+            inventory=inventory, by=request.user, cop_no=data["cop_no"], changes=changes
+        )
+        return self.answer(copied, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=inputs.BatchInput,
+        responses={201: out.BatchResultSerializer, 200: out.BatchResultSerializer},
+        description="Up to 10,000 lists in one request, atomic: one bad list answers 400 with every error "
+        "by index and field (`lists[3].items[0].price`) and nothing is written. Idempotent on `cop_no`: a "
+        "retried batch creates nothing twice and answers with the same ids (200 when nothing was new).",
+    )
+    @action(detail=False, methods=["post"], parser_classes=[BatchJSONParser])
+    def batch(self, request):
+        result = create_batch(user=request.user, body=request.data, owner_for=owner_for)
+        return Response(result, status=status.HTTP_201_CREATED if result["created"] else status.HTTP_200_OK)
