@@ -21,11 +21,11 @@ def test_the_review_queue_names_the_city(client, enterprise_admin, reviewer):
     filing = builders.submitted(enterprise_admin, division_code="330782", division_note="注册地址已迁移")
     client.force_login(reviewer)
     row = _cells(client.get("/registration/review/").content.decode(), f'data-filing="{filing.filing_no}"')
-    assert "<td>金华市</td>" in row
+    assert '<td class="nowrap">金华市</td>' in row
     assert "330782" not in row
     client.cookies["portal_language"] = "en"
     row = _cells(client.get("/registration/review/").content.decode(), f'data-filing="{filing.filing_no}"')
-    assert "<td>Jinhua</td>" in row
+    assert '<td class="nowrap">Jinhua</td>' in row
 
 
 def test_an_enterprise_sees_fingerprints_only_in_the_details(client, enterprise_admin, reviewer):
