@@ -19,12 +19,20 @@ class CustomsConfig(AppConfig):
         from portal.ui import register_nav
 
         grant(Role.CUSTOMS_OFFICER, "customs.view_all_documents", "customs.view_all_sellerauthorisation")
+        from customs.receipts import KINDS
         from customs.timeline import customs_timeline
         from portal.ui import register_timeline_source
 
-        register_timeline_source(customs_timeline)
+        register_timeline_source(list(KINDS), customs_timeline)
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
+        register_nav(
+            _("Monthly summaries"),
+            "customs:summaries",
+            [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR],
+            order=22,
+        )
+        register_nav(_("Summary deadlines"), "customs:summary-deadlines", [Role.CUSTOMS_OFFICER], order=23)
         register_nav(
             _("Customs code lists"),
             "customs:reference",
@@ -55,3 +63,15 @@ class CustomsConfig(AppConfig):
                 on_receipts=receipts.handler(model),
                 on_failure=receipts.on_failure,
             )
+        from customs import summary_receipts
+        from customs.models import ExportDeclaration, SummaryDeclaration
+
+        register_handlers(
+            "CEB701Message",
+            subject=SummaryDeclaration,
+            on_receipt=summary_receipts.on_summary_receipt,
+            on_failure=summary_receipts.on_summary_failure,
+        )
+        register_handlers(
+            "tax.declaration_data", subject=ExportDeclaration, on_receipt=summary_receipts.on_tax_receipt
+        )

@@ -39,4 +39,6 @@ MESSAGE_TYPES = (
         final_success=frozenset({"120", "399"}),
     ),
     MessageType("CEB701Message", _C, "ceb", label=_("Summary declaration application")),
+    # Customs' electronic export declaration data for the tax bureau (DOMAIN §3.11).
+    MessageType("tax.declaration_data", Department.TAX, "json", label=_("Export declaration data")),
 )

@@ -8,6 +8,7 @@ class ExchangeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from exchange import tasks  # noqa: F401  (registers the Celery tasks the services publish by name)
         from exchange.timeline import exchange_timeline
         from portal.choices import Role
         from portal.roles import grant
@@ -23,7 +24,9 @@ class ExchangeConfig(AppConfig):
             Role.TAX_OFFICER,
         ):
             grant(role, "exchange.view_department_message")
-        register_timeline_source(exchange_timeline)
+        from exchange.registry import subject_models
+
+        register_timeline_source(subject_models, exchange_timeline)
         from exchange import panels
 
         panels.register()

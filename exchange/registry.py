@@ -19,6 +19,10 @@ From an app's ``AppConfig.ready()``:
   A message about another model, or about nothing, is not this binding's business: it is skipped. Bindings
   without ``subject`` are observers: ``on_receipt(message, receipt)`` / ``on_failure(message)``.
 
+* ``register_subject(Model)``: messages are sent about ``Model`` rows but nothing handles their receipts.
+  The exchange's timeline source (``portal.ui.register_timeline_source``) is asked only for the models
+  bound or declared as subjects: a model's timeline shows its messages once one of the two says so.
+
 Handlers run inside the transaction that applies the receipt. A handler that raises rolls its effects back;
 the receipt is kept as ``handler_error`` (flagged) and the sweeper applies it again later.
 """
@@ -92,6 +96,21 @@ def register_handlers(
     registered = _bindings.setdefault(message_type, [])
     if binding not in registered and (on_receipt or on_receipts or on_failure):
         registered.append(binding)
+
+
+_subjects: set[type] = set()
+
+
+def register_subject(model: type) -> None:
+    """Declare that messages are sent about ``model`` rows without binding handlers to them (a binding with
+    ``subject=`` declares its model already): their timeline then shows those messages."""
+    _subjects.add(model)
+
+
+def subject_models() -> set[type]:
+    """The models messages are about (bound or declared): the exchange's timeline source is for these."""
+    bound = {b.subject for bindings in _bindings.values() for b in bindings if b.subject is not None}
+    return bound | _subjects
 
 
 def bindings_for(message_type: str) -> list[Binding]:

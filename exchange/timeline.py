@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from exchange import catalog
 from exchange.choices import Department, MessageStatus, Outcome, ReceiptDisposition
-from exchange.models import Message, Receipt
+from exchange.models import Message
 from portal.timeline import sees_technical_details
 from portal.ui import TimelineEntry
 
@@ -193,8 +193,6 @@ def raw_visible_ids(messages, user) -> set[int]:
 def exchange_timeline(obj, user) -> list[TimelineEntry]:
     """The object's messages and their receipts. A model whose app explains the receipts itself sets
     ``exchange_timeline_receipts = False`` (customs documents): its messages are still shown here."""
-    if isinstance(obj, (Message, Receipt)):
-        return []
     receipts = getattr(obj, "exchange_timeline_receipts", True)
     subject_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     messages = list(messages_about(subject_type, [str(obj.pk)], user))

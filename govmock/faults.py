@@ -110,13 +110,16 @@ def _coerce(name: str, raw: Any, now: datetime) -> tuple[str, Any]:
     if name == "outage_seconds":
         seconds = _number(name, raw, 0.0, 7 * 86400)
         return "outage_until", (now + timedelta(seconds=seconds)) if seconds else None
-    # outage_until
+    return name, _instant(raw)  # outage_until
+
+
+def _instant(raw: Any) -> datetime | None:
     if raw is None:
-        return name, None
+        return None
     if not isinstance(raw, str):
         raise FaultConfigError("outage_until must be an ISO 8601 instant or null")
     try:
-        return name, clock.parse_instant(raw)
+        return clock.parse_instant(raw)
     except ValueError as exc:
         raise FaultConfigError(f"outage_until: {exc}") from exc
 

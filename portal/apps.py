@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
         # Register the system checks, connect the audit and login-limit signal handlers.
         from portal import checks, login_limits, roles, signals  # noqa: F401
         from portal.choices import Role
+        from portal.intake import tasks  # noqa: F401  (registers the import tasks the services publish by name)
         from portal.ui import register_nav
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="portal.sync_role_permissions")

@@ -194,7 +194,7 @@ def timeline_for(obj, user) -> list[TimelineEntry]:
     """Every entry of ``obj``'s timeline that ``user`` may read, oldest first (the caller has checked that the
     user may see ``obj``). Pages show the technical details only to ``sees_technical_details`` users."""
     entries = audit_entries(obj, user)
-    for source in timeline_sources():
+    for source in timeline_sources(obj):
         entries.extend(source(obj, user) or [])
     entries = _merged(sorted(entries, key=lambda e: e.at))
     for entry in entries:

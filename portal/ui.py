@@ -2,8 +2,8 @@
 
 * ``register_nav`` adds a navigation entry shown to the given roles;
 * ``register_home_panel`` adds a panel to the home page of the given roles (what needs action, a queue);
-* ``register_timeline_source`` adds entries to any object's timeline (e.g. the exchange's messages and
-  receipts), so the shell shows them without importing the apps that own them;
+* ``register_timeline_source(models, source)`` adds entries to the timeline of those models' objects (e.g. the
+  exchange's messages and receipts), so the shell shows them without importing the apps that own them;
 * ``register_audit_presenter`` says how the audit events of one model read on its timeline: one plain
   sentence per business event, in the reader's language, or nothing for a step that is no business event
   of its own (ADR 0025).
@@ -89,7 +89,8 @@ class Described:
 
 _nav: list[NavItem] = []
 _panels: list[HomePanel] = []
-_timeline_sources: list[Callable] = []
+# ``(models, source)`` in registration order (see ``register_timeline_source``).
+_timeline_sources: list[tuple[object, Callable]] = []
 _audit_presenters: dict[str, Callable] = {}
 
 
@@ -123,14 +124,27 @@ def home_panels_for(request) -> list[tuple[str, dict]]:
     return out
 
 
-def register_timeline_source(source: Callable) -> None:
-    """``source(obj, user)`` returns an iterable of ``TimelineEntry`` for ``obj`` (or nothing)."""
-    if source not in _timeline_sources:
-        _timeline_sources.append(source)
+def register_timeline_source(models, source: Callable) -> None:
+    """``source(obj, user)`` returns an iterable of ``TimelineEntry`` for ``obj``, an instance of one of
+    ``models`` (or of a subclass): a source is asked only for its models. ``models``: a model class, an
+    "app.Model" label, a list of them, or a callable returning them, asked each time (the exchange's source
+    is for whatever models are bound as message subjects, which apps bind after it registers)."""
+    if (models, source) not in _timeline_sources:
+        _timeline_sources.append((models, source))
 
 
-def timeline_sources() -> list[Callable]:
-    return list(_timeline_sources)
+def _labels(models) -> set[str]:
+    if callable(models) and not isinstance(models, type):
+        models = models()
+    if isinstance(models, str | type):
+        models = [models]
+    return {m if isinstance(m, str) else m._meta.label for m in models}
+
+
+def timeline_sources(obj) -> list[Callable]:
+    """The sources registered for ``obj``'s model or one of its model ancestors, in registration order."""
+    labels = {cls._meta.label for cls in type(obj).__mro__ if "_meta" in vars(cls)}
+    return [source for models, source in _timeline_sources if labels & _labels(models)]
 
 
 def register_audit_presenter(model_label: str, presenter: Callable) -> None:

@@ -53,7 +53,7 @@ class RegistrationConfig(AppConfig):
         )
         register_subject_link(QualificationTask, links.task_links)
         register_subject_link(EntityFiling, links.filing_links)
-        register_timeline_source(qualification_timeline)
+        register_timeline_source(EntityFiling, qualification_timeline)
         register_audit_presenter("registration.EntityFiling", describe_filing_event)
 
         enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]

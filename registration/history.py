@@ -14,7 +14,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from registration.models.filing import DATA_FIELDS
+from registration import values
+from registration.models.filing import DATA_FIELDS, EntityFiling
 
 SNAPSHOT_FIELDS = ("entity_type", "subtype", *DATA_FIELDS)
 
@@ -99,8 +100,6 @@ class Round:
 
 
 def label_of(name: str) -> str:
-    from registration.models import EntityFiling
-
     if name == "legal_rep_id_no":
         return capfirst(_("ID document number"))
     return capfirst(str(EntityFiling._meta.get_field(name).verbose_name))
@@ -108,14 +107,11 @@ def label_of(name: str) -> str:
 
 def display(name: str, value) -> str:
     """A stored value in plain language (choices by label, lists one per line), as the detail page has it."""
-    from registration import presenters
-    from registration.models import EntityFiling
-
     if name == "legal_rep_id_no":
         return value or ""
     probe = EntityFiling()
     setattr(probe, name, value)
-    return presenters.plain_value(probe, name)
+    return values.plain_value(probe, name)
 
 
 def _changes(before, after) -> list[Change]:

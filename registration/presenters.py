@@ -6,18 +6,15 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from portal import texts
 from portal.timeline import sees_technical_details
-from registration import clock, history, legacy, selectors
+from registration import clock, history, selectors
 from registration.choices import (
     EntityType,
     FilingStatus,
-    Qualification,
-    ServiceScope,
     Subtype,
     TaskStatus,
 )
-from registration.divisions import division_label
+from registration.values import shown_value
 
 SECTIONS = (
     (
@@ -60,35 +57,6 @@ class Fact:
     comments: list = field(default_factory=list)
 
 
-def _value(filing, name: str, *, reveal_id: bool) -> str:
-    if name == "legal_rep_id_no":
-        return filing.legal_rep_id_no if reveal_id else filing.legal_rep_id_masked
-    value = getattr(filing, name)
-    display = getattr(filing, f"get_{name}_display", None)
-    if display is not None and value:
-        return str(display())
-    if name == "division_code" and value:
-        return division_label(value)
-    if name == "org_code":
-        return legacy.printed(value)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if name == "registered_capital_cny" and value is not None:
-        return texts.amount(value)
-    if name == "service_scopes":
-        return texts.join_list(ServiceScope(v).label for v in value if v in ServiceScope.values)
-    if name == "optional_qualifications":
-        return texts.join_list(Qualification(v).label for v in value if v in Qualification.values)
-    if isinstance(value, list):
-        return "\n".join(value)
-    return "" if value is None else str(value)
-
-
-def plain_value(filing, name: str) -> str:
-    """A field's value in plain language, the ID number masked."""
-    return _value(filing, name, reveal_id=False)
-
-
 def applies(filing, name: str) -> bool:
     """Whether the filing's role has field ``name`` (as the forms and pages show it)."""
     if filing.is_natural_person and name in (
@@ -126,7 +94,7 @@ def facts(filing, *, comments: dict | None = None, reveal_id: bool = False) -> l
             Fact(
                 name,
                 capfirst(str(labels.get(name) or type(filing)._meta.get_field(name).verbose_name)),
-                _value(filing, name, reveal_id=reveal_id),
+                shown_value(filing, name, reveal_id=reveal_id),
                 comments.get(name, []),
             )
             for name in names

@@ -205,8 +205,7 @@ def _identifier_of(code: str):
 
 
 def qualification_timeline(obj, user) -> list:
-    if not isinstance(obj, EntityFiling):
-        return []
+    """A filing's qualification messages, grouped by qualification (registered for ``EntityFiling``)."""
     tasks = {str(t.pk): t for t in obj.qualifications.all()}
     if not tasks:
         return []

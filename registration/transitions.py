@@ -1,11 +1,43 @@
-"""The one table of legal filing transitions ``{(from_status, verb): to_status}`` (DOMAIN §1.3, ADR 0010).
+"""Registration's state machines, declared once (``portal.workflow``; DOMAIN §1.3, ADR 0010, ADR 0027).
 
-Services call ``portal.statemachine.check_transition(TRANSITIONS, current=..., verb=...)`` after locking
-the row; anything not listed raises ``TransitionNotAllowed`` (a message on pages, HTTP 409 in the API).
+``FILING``: a filing's statuses; ``TASK``: a qualification task's; ``CLAIM`` and ``VERIFICATION``: who holds
+an enterprise's account and whether the bureau verified it (ADR 0017). Services apply a move with
+``portal.workflow.transition`` (through ``services._common.move``, ``services.qualifications.task_move`` and
+``services.claims``); anything not listed raises ``TransitionNotAllowed`` (a message on pages, HTTP 409 in
+the API).
 """
 
+from django.utils.translation import gettext_lazy as _
+
+from portal.workflow import Workflow
+from registration.choices import FilingStatus, TaskStatus
 from registration.choices import FilingStatus as S
 from registration.choices import TaskStatus as T
+from registration.models.claims import ClaimStatus, VerificationStatus
+
+VERB_LABELS = {
+    "submit": _("submit"),
+    "resubmit": _("resubmit"),
+    "withdraw": _("withdraw"),
+    "edit": _("edit"),
+    "accept": _("claim"),
+    "assign": _("assign"),
+    "approve": _("approve"),
+    "return": _("return for correction"),
+    "reject_request": _("propose rejection"),
+    "countersign": _("countersign the rejection"),
+    "decline": _("decline the rejection"),
+    "activate": _("activate"),
+    "suspend": _("suspend"),
+    "reinstate": _("reinstate"),
+    "revoke": _("revoke"),
+    "supersede": _("supersede"),
+    "discard": _("discard"),
+    "release": _("release the identity"),
+    "change": _("file a change"),
+    "retry": _("apply again"),
+    "upload": _("add attachments"),
+}
 
 TRANSITIONS: dict[tuple[str, str], str] = {
     # The applicant.
@@ -68,3 +100,55 @@ TASK_TRANSITIONS: dict[tuple[str, str], str] = {
     (T.REJECTED, "fail"): T.FAILED,
     (T.FAILED, "fail"): T.FAILED,
 }
+
+
+FILING = Workflow(
+    name="registration.filing",
+    label=_("filing"),
+    moves=TRANSITIONS,
+    verbs=VERB_LABELS,
+    changed_at="status_changed_at",
+    states=FilingStatus,
+)
+# A task's moves are audited on its filing (``task_move``); a refusal names the filing's status, as the
+# applicant sees it there.
+TASK = Workflow(
+    name="registration.qualification_task",
+    label=_("qualification"),
+    moves=TASK_TRANSITIONS,
+    verbs={
+        "send": VERB_LABELS["retry"],
+        "deliver": _("received by the department"),
+        "register": _("registered by the department"),
+        "refuse": _("refused by the department"),
+        "fail": _("not completed"),
+    },
+    states=TaskStatus,
+)
+
+# Who holds an organisation's account. A sign-up that found the code taken is PENDING until a supervisor
+# reassigns the account to it (the holder's claim is retired) or dismisses it.
+CLAIM = Workflow(
+    name="registration.claim",
+    label=_("sign-up"),
+    moves={
+        (ClaimStatus.PENDING, "reassign"): ClaimStatus.HOLDER,
+        (ClaimStatus.PENDING, "dismiss"): ClaimStatus.DISMISSED,
+        (ClaimStatus.HOLDER, "retire"): ClaimStatus.RETIRED,
+    },
+    verbs={"reassign": _("reassign"), "dismiss": _("dismiss"), "retire": _("retire")},
+    states=ClaimStatus,
+)
+# The bureau verifies an account by approving its first filing or by reassigning it; a take-over after the
+# waiting period leaves (or makes) it unverified.
+VERIFICATION = Workflow(
+    name="registration.verification",
+    label=_("account verification"),
+    moves={
+        (VerificationStatus.UNVERIFIED, "verify"): VerificationStatus.VERIFIED,
+        (VerificationStatus.VERIFIED, "verify"): VerificationStatus.VERIFIED,
+        (VerificationStatus.UNVERIFIED, "take_over"): VerificationStatus.UNVERIFIED,
+    },
+    verbs={"verify": _("verify"), "take_over": _("take over")},
+    states=VerificationStatus,
+)

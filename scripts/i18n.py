@@ -133,32 +133,39 @@ def problems() -> list[str]:
         for entry in po:
             if entry.obsolete:
                 continue
-            if "fuzzy" in entry.flags:
-                found.append(f"{rel}: fuzzy: {entry.msgid!r}")
-            elif not entry.translated():
-                found.append(f"{rel}: untranslated: {entry.msgid!r}")
-            elif (problem := _placeholder_problem(entry)) or (problem := _punctuation_problem(entry)):
+            problem = _entry_problem(entry)
+            if problem:
                 found.append(f"{rel}: {problem}: {entry.msgid!r}")
             if entry.translated():
                 text = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
                 translations.setdefault((entry.msgctxt, entry.msgid), {})[str(rel)] = text
-        mo_path = po_path.with_suffix(".mo")
-        if not mo_path.exists():
-            found.append(f"{rel}: no compiled .mo (run: python scripts/i18n.py compile)")
-            continue
-        compiled = {
-            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
-            for e in polib.mofile(str(mo_path))
-        }
-        for entry in po.translated_entries():
-            key = (entry.msgctxt, entry.msgid)
-            if key not in compiled or compiled[key] != (
-                entry.msgstr,
-                tuple(sorted(entry.msgstr_plural.items())),
-            ):
-                found.append(f"{rel}: .mo is out of date (run: python scripts/i18n.py compile)")
-                break
+        found += _compiled_problems(po_path, po, rel)
     return found + _disagreements(translations)
+
+
+def _entry_problem(entry) -> str:
+    """What is wrong with one catalogue entry ("" when nothing)."""
+    if "fuzzy" in entry.flags:
+        return "fuzzy"
+    if not entry.translated():
+        return "untranslated"
+    return _placeholder_problem(entry) or _punctuation_problem(entry) or ""
+
+
+def _compiled_problems(po_path: Path, po, rel: Path) -> list[str]:
+    """The catalogue's .mo exists and holds every translated entry as the .po has it."""
+    mo_path = po_path.with_suffix(".mo")
+    if not mo_path.exists():
+        return [f"{rel}: no compiled .mo (run: python scripts/i18n.py compile)"]
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in polib.mofile(str(mo_path))
+    }
+    for entry in po.translated_entries():
+        key = (entry.msgctxt, entry.msgid)
+        if key not in compiled or compiled[key] != (entry.msgstr, tuple(sorted(entry.msgstr_plural.items()))):
+            return [f"{rel}: .mo is out of date (run: python scripts/i18n.py compile)"]
+    return []
 
 
 def main() -> int:

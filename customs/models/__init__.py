@@ -15,6 +15,7 @@ from customs.models.documents import (
     Payment,
     SellerAuthorisation,
     SummaryDeclaration,
+    SummaryReminder,
     Waybill,
     authorising_sellers,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "ReferenceListInfo",
     "SellerAuthorisation",
     "SummaryDeclaration",
+    "SummaryReminder",
     "SupervisedSite",
     "TransportMode",
     "Unit",

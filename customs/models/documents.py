@@ -346,6 +346,15 @@ class InventoryList(CustomsDocument):
         blank=True,
         related_name="lists",
     )
+    # The export declaration customs formed from it (CEB792 ``SummaryResultList``).
+    declaration = models.ForeignKey(
+        "customs.ExportDeclaration",
+        verbose_name=_("export declaration"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lists",
+    )
 
     document_type = DocumentType.INVENTORY
 
@@ -526,6 +535,12 @@ class SummaryDeclaration(TimeStampedModel):
         ordering = ["-period", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["owner", "cop_no"], name="customs_summary_cop_no"),
+            # One preview per consignor and month: previewing again refreshes it.
+            models.UniqueConstraint(
+                fields=["owner", "period"],
+                condition=Q(status="PREVIEW"),
+                name="customs_summary_one_preview",
+            ),
         ]
         indexes = [models.Index(fields=["owner", "period"])]
 
@@ -597,3 +612,22 @@ class ExportDeclarationItem(models.Model):
 
     def __str__(self):
         return f"{self.declaration_id}:{self.gnum}"
+
+
+class SummaryReminder(models.Model):
+    """A deadline reminder sent for one consignor and month (``kind``: 5 days, 1 day before, overdue): the
+    row makes the beat task's reminders idempotent — each is sent once."""
+
+    owner = models.ForeignKey("portal.Organisation", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField(_("month"))
+    kind = models.CharField(max_length=10)
+    deadline = models.DateField(_("deadline"))
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "period", "kind"], name="customs_summary_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.owner_id} {self.period:%Y-%m} {self.kind}"

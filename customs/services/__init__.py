@@ -2,7 +2,9 @@
 
 Documents (issue 11): ``order_*``, ``payment_*``, ``waybill_*`` (``customs.services.documents``),
 ``list_*`` (``customs.services.lists``), ``lists_create_bulk`` (``customs.services.bulk``),
-``parcel_report_*`` (``customs.services.reports``), ``lists_recheck`` (``customs.services.matching``).
+``parcel_report_*`` (``customs.services.reports``), ``lists_recheck`` (``customs.services.matching``),
+``summary_*`` (``customs.services.summaries``); export declarations and their certificates are written by
+customs' answers (``customs.services.declarations``).
 Who may file is decided in ``customs.services.authority``. Reference data: ``customs.services.reference``.
 """
 
@@ -33,6 +35,7 @@ from customs.services.lists import (
 )
 from customs.services.matching import lists_recheck
 from customs.services.reports import parcel_report_create, parcel_report_submit, parcel_report_withdraw
+from customs.services.summaries import summary_discard, summary_preview, summary_submit
 
 __all__ = [
     "MAX_API_ROWS",
@@ -60,6 +63,9 @@ __all__ = [
     "payment_submit",
     "payment_update",
     "payment_withdraw",
+    "summary_discard",
+    "summary_preview",
+    "summary_submit",
     "waybill_create",
     "waybill_submit",
     "waybill_update",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from exchange import catalog, payloads
 from exchange.choices import MessageStatus
 from exchange.models import Envelope, Message
-from exchange.services.common import publish, queue_for, transport_transaction
+from exchange.services.common import publish, queue_for, task_named, transport_transaction
 
 
 def messages_flush(*, message_type: str, sender_id: int, limit_envelopes: int = 50) -> list[int]:
@@ -85,9 +85,12 @@ def _build_envelope(spec: catalog.MessageType, chunk: list[Message]) -> Envelope
 
 
 def _publish_delivery(envelope_pk: int, department: str, token: str, countdown: float = 0) -> None:
-    from exchange.tasks import deliver
-
-    publish(deliver, args=[envelope_pk, department, token], queue=queue_for(department), countdown=countdown)
+    publish(
+        task_named("exchange.deliver"),
+        args=[envelope_pk, department, token],
+        queue=queue_for(department),
+        countdown=countdown,
+    )
 
 
 def dispatch(envelope_pks: list[int], department: str, *, countdown: float = 0) -> None:

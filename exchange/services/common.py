@@ -4,6 +4,7 @@ import logging
 import time
 from contextlib import contextmanager
 
+from celery import current_app
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -36,6 +37,13 @@ def queue_for(department: str) -> str:
     from exchange.conf import queue_name
 
     return queue_name(department)
+
+
+def task_named(name: str):
+    """The exchange's Celery task registered as ``name``. The services publish the tasks by name: the tasks
+    (``exchange/tasks.py``, imported by ``ExchangeConfig.ready``) call the services, so the services never
+    import the task module (no import cycle)."""
+    return current_app.tasks[name]
 
 
 def publish(task, *, args, queue: str, countdown: float = 0) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from exchange import catalog
 from exchange.choices import MESSAGE_LIVE, MessageStatus
 from exchange.models import Message, new_guid
-from exchange.services.common import log, publish, queue_for
+from exchange.services.common import log, publish, queue_for, task_named
 from portal.bulk import insert_rows, reserve_ids
 
 BULK_KEY_CHUNK = 5000
@@ -153,10 +153,8 @@ def flush_after_commit(spec: catalog.MessageType, sender_id: int) -> None:
             except Exception:
                 log.warning("inline flush failed; the sweeper will batch these messages", exc_info=True)
             return
-        from exchange.tasks import flush
-
         publish(
-            flush,
+            task_named("exchange.flush"),
             args=[spec.code, sender_id],
             queue=queue_for(spec.department),
             countdown=settings.EXCHANGE_BATCH_WINDOW_SECONDS,

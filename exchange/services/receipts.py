@@ -111,6 +111,27 @@ class _CarefulPath(Exception):
 
 
 def _apply_batch(items: list[dict], *, via: str, channel: str) -> list[str]:
+    receipts, parsed = _parse_items(items, via=via)
+    guids = sorted({p.node_guid for p in parsed.values()})
+    messages = {
+        m.message_id: m
+        for m in Message.objects.select_for_update().filter(message_id__in=guids).order_by("pk")
+    }
+    changed, events, applied = _apply_parsed([r for r in receipts if id(r) in parsed], messages, channel)
+    Receipt.objects.bulk_create(receipts)  # a receipt id stored meanwhile raises: the careful path then
+    if changed:
+        Message.objects.bulk_update(list(changed.values()), _MESSAGE_FIELDS)
+    audit_many(events)
+    by_type: dict[str, list] = {}
+    for message, receipt in applied:
+        by_type.setdefault(message.message_type, []).append((message, receipt))
+    for message_type, batch in by_type.items():
+        dispatch_receipts(message_type, batch)
+    return [r.disposition for r in receipts]
+
+
+def _parse_items(items: list[dict], *, via: str) -> tuple[list[Receipt], dict]:
+    """A receipt row per item (unsaved) and the parsed receipt of each readable one, by ``id(receipt)``."""
     receipts, parsed = [], {}
     for item in items:
         receipt = _new_receipt(item, via=via)
@@ -124,15 +145,14 @@ def _apply_batch(items: list[dict], *, via: str, channel: str) -> list[str]:
         except ReceiptParseError as exc:
             receipt.info = _text(str(exc), 1000)
             receipt.disposition, receipt.flagged = ReceiptDisposition.UNPARSEABLE, True
-    guids = sorted({p.node_guid for p in parsed.values()})
-    messages = {
-        m.message_id: m
-        for m in Message.objects.select_for_update().filter(message_id__in=guids).order_by("pk")
-    }
+    return receipts, parsed
+
+
+def _apply_parsed(receipts: list[Receipt], messages: dict, channel: str) -> tuple[dict, list, list]:
+    """Judge each parsed receipt against its (locked) message and move the message in memory. Returns the
+    changed messages by pk, their audit events, and the applied ``(message, receipt)`` pairs."""
     changed, events, applied = {}, [], []
     for receipt in receipts:
-        if id(receipt) not in parsed:
-            continue
         message = messages.get(receipt.node_guid)
         disposition = _judge(receipt, message, channel)
         receipt.disposition = disposition
@@ -145,16 +165,7 @@ def _apply_batch(items: list[dict], *, via: str, channel: str) -> list[str]:
         applied.append((message, receipt))
         if before != message.status:
             events.append(_receipt_event(message, receipt, before))
-    Receipt.objects.bulk_create(receipts)  # a receipt id stored meanwhile raises: the careful path then
-    if changed:
-        Message.objects.bulk_update(list(changed.values()), _MESSAGE_FIELDS)
-    audit_many(events)
-    by_type: dict[str, list] = {}
-    for message, receipt in applied:
-        by_type.setdefault(message.message_type, []).append((message, receipt))
-    for message_type, batch in by_type.items():
-        dispatch_receipts(message_type, batch)
-    return [r.disposition for r in receipts]
+    return changed, events, applied
 
 
 def _judge(receipt: Receipt, message: Message | None, channel: str) -> str:

@@ -1,15 +1,14 @@
 """Replaying a message the department never received."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from exchange import catalog
 from exchange.choices import MESSAGE_LIVE, MessageStatus
 from exchange.models import Message
 from exchange.services.enqueue import flush_after_commit
+from exchange.workflows import MESSAGE
 from portal.choices import AuditVerb
 from portal.services.audit import audit
-from portal.statemachine import TransitionNotAllowed
 
 
 def message_replay(*, message: Message, by) -> Message:
@@ -35,9 +34,7 @@ def message_replay(*, message: Message, by) -> Message:
             .exists()
         )
         if not replayable or newer_live:
-            raise TransitionNotAllowed(
-                current=message.get_status_display(), verb=_("replay"), label=_("message")
-            )
+            raise MESSAGE.refusal(message.status, "replay")
         before = message.status
         message.status = MessageStatus.PENDING
         message.envelope = None

@@ -98,4 +98,29 @@ class ZoneRecord(JsonHandler):
         )
 
 
-HANDLERS = {h.message_type: h for h in (RefundFiling(), Refund(), ZoneRecord())}
+class DeclarationData(JsonHandler):
+    """COMPLETED: customs' electronic export declaration data (DOMAIN §3.11, the paperless 报关单证明联) is
+    on file for the refund checks; SCHEMA_ERROR when the entry id is not 18 digits or no item is given."""
+
+    message_type = "tax.declaration_data"
+    accepted_first = False
+    required = {
+        "uscc": checks.uscc,
+        "entry_id": checks.pattern(r"\d{18}", "18 digits"),
+        "customs_code": checks.text(4),
+        "export_date": checks.iso_date,
+        "items": checks.object_list,
+    }
+
+    def handle(self, ctx: Context, node: dict[str, Any]) -> None:
+        kv.put(ctx.conn, "tax.declaration_data", node["entry_id"], node)
+        self.emit(
+            ctx,
+            node,
+            "COMPLETED",
+            "报关单电子数据已接收 declaration data on file",
+            {"entry_id": node["entry_id"]},
+        )
+
+
+HANDLERS = {h.message_type: h for h in (RefundFiling(), Refund(), ZoneRecord(), DeclarationData())}

@@ -155,6 +155,20 @@ def to_int(value) -> int:
 
 
 def to_decimal(value, column: Column) -> Decimal:
+    number = _decimal_of(value)
+    places = column.decimal_places
+    if places is not None and -number.as_tuple().exponent > places:
+        if not column.round_half_up:
+            raise CellError("too_many_decimals", m.TOO_MANY_DECIMALS, places=places)
+        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    digits = _digit_count(number)
+    if digits > column.max_digits:
+        raise CellError("too_many_digits", m.TOO_MANY_DIGITS, max=column.max_digits, digits=digits)
+    return number
+
+
+def _decimal_of(value) -> Decimal:
+    """The finite decimal a cell holds (a number, or text with optional thousands separators)."""
     if isinstance(value, bool):
         raise CellError("not_decimal", m.NOT_DECIMAL, value=m.clip(value))
     if isinstance(value, int):
@@ -173,14 +187,6 @@ def to_decimal(value, column: Column) -> Decimal:
         raise CellError("not_decimal", m.NOT_DECIMAL, value=m.clip(value)) from None
     if not number.is_finite():
         raise CellError("not_decimal", m.NOT_DECIMAL, value=m.clip(value))
-    places = column.decimal_places
-    if places is not None and -number.as_tuple().exponent > places:
-        if not column.round_half_up:
-            raise CellError("too_many_decimals", m.TOO_MANY_DECIMALS, places=places)
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    digits = _digit_count(number)
-    if digits > column.max_digits:
-        raise CellError("too_many_digits", m.TOO_MANY_DIGITS, max=column.max_digits, digits=digits)
     return number
 
 

@@ -18,6 +18,7 @@ import uuid
 import zipfile
 from datetime import timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -176,11 +177,10 @@ def _create_job(*, owner, by, kind, content, name, file_format, content_type) ->
 
 
 def enqueue(job_id: int) -> None:
-    """Publish the job's task; if the broker is down the sweeper publishes it later."""
-    from portal.intake.tasks import run_import
-
+    """Publish the job's task (by name: the task module imports these services, ``PortalConfig.ready``
+    registers it); if the broker is down the sweeper publishes it later."""
     try:
-        run_import.apply_async(args=[job_id], queue=settings.INTAKE_QUEUE)
+        current_app.tasks["portal.intake.run"].apply_async(args=[job_id], queue=settings.INTAKE_QUEUE)
     except Exception:
         log.warning("could not publish import job %s; the sweeper will", job_id, exc_info=True)
 

@@ -5,37 +5,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal import texts
+from portal import texts, workflow
 from portal.choices import AuditVerb, Role
-from portal.services.audit import audit
 from portal.services.notifications import enterprise_staff, notify, users_with_role
-from portal.statemachine import TransitionNotAllowed, check_transition
+from portal.statemachine import TransitionNotAllowed
 from registration.models import EntityFiling, FilingCounter
-from registration.transitions import TRANSITIONS
+from registration.transitions import FILING, VERB_LABELS
 
-VERB_LABELS = {
-    "submit": _("submit"),
-    "resubmit": _("resubmit"),
-    "withdraw": _("withdraw"),
-    "edit": _("edit"),
-    "accept": _("claim"),
-    "assign": _("assign"),
-    "approve": _("approve"),
-    "return": _("return for correction"),
-    "reject_request": _("propose rejection"),
-    "countersign": _("countersign the rejection"),
-    "decline": _("decline the rejection"),
-    "activate": _("activate"),
-    "suspend": _("suspend"),
-    "reinstate": _("reinstate"),
-    "revoke": _("revoke"),
-    "supersede": _("supersede"),
-    "discard": _("discard"),
-    "release": _("release the identity"),
-    "change": _("file a change"),
-    "retry": _("apply again"),
-    "upload": _("add attachments"),
-}
+__all__ = ["VERB_LABELS", "lock", "move", "not_allowed", "require_status", "save_status"]
 
 
 def lock(filing) -> EntityFiling:
@@ -49,19 +26,12 @@ def lock(filing) -> EntityFiling:
         previous_id = EntityFiling.objects.filter(pk=filing.pk).values_list("previous_id", flat=True).first()
     else:
         previous_id = filing.previous_id  # never changes once the row exists
-    pks = sorted({filing.pk, previous_id} - {None})
-    rows = {row.pk: row for row in EntityFiling.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
-    if filing.pk not in rows:
-        raise EntityFiling.DoesNotExist(f"filing {filing.pk} does not exist")
-    return rows[filing.pk]
+    others = [EntityFiling(pk=previous_id)] if previous_id else []
+    return workflow.lock(filing, *others)[0]  # ``portal.workflow.lock``: one model, primary-key order
 
 
 def not_allowed(filing, verb: str) -> TransitionNotAllowed:
-    return TransitionNotAllowed(
-        current=str(filing.get_status_display()),
-        verb=str(VERB_LABELS.get(verb, verb)),
-        label=str(_("filing")),
-    )
+    return FILING.refusal(filing.status, verb)
 
 
 def require_status(filing, verb: str, allowed) -> None:
@@ -80,7 +50,8 @@ def move(
     internal: bool = False,
     reason_text: dict | None = None,
 ) -> str:
-    """Apply ``verb`` from the table (else ``TransitionNotAllowed``), stamp and audit.
+    """Apply ``verb`` from ``transitions.FILING`` with ``portal.workflow.transition`` (else
+    ``TransitionNotAllowed``): lock check, status and ``status_changed_at``, audit.
 
     ``internal``: a step inside the bureau (a rejection proposal, a declined proposal): the reason is not
     copied to ``status_reason`` and the audit event is marked ``internal`` so the timeline does not show it
@@ -88,32 +59,21 @@ def move(
     ``portal.texts.keep`` so that each reader sees it in their language; the record (``reason``) then
     defaults to both languages. Returns the old status; the caller saves the row.
     """
-    try:
-        target = check_transition(TRANSITIONS, current=filing.status, verb=verb, label="filing")
-    except TransitionNotAllowed:
-        raise not_allowed(filing, verb) from None
     if reason_text and not reason:
         reason = bilingual_of(reason_text)
-    before = filing.status
-    filing.status = target
-    filing.status_changed_at = timezone.now()
+    before = workflow.transition(
+        filing,
+        verb,
+        by=by,
+        workflow=FILING,
+        reason=reason,
+        audit_verb=audit_verb,
+        internal=internal,
+        payload={**(payload or {}), **({"reason_text": reason_text} if reason_text else {})},
+    )
     if not internal:
         filing.status_reason = reason
         filing.status_reason_text = reason_text or {}
-    audit(
-        verb=audit_verb,
-        target=filing,
-        actor=by,
-        from_state=before,
-        to_state=target,
-        reason=reason,
-        payload={
-            "action": verb,
-            **(payload or {}),
-            **({"reason_text": reason_text} if reason_text else {}),
-            **({"internal": True} if internal else {}),
-        },
-    )
     return before
 
 

@@ -18,12 +18,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import identifiers, texts
+from portal import identifiers, texts, workflow
 from portal.choices import AuditVerb, OrganisationKind, Role
 from portal.models import Invitation, Organisation, User
 from portal.services.audit import audit
 from portal.services.notifications import notify, users_with_role
-from portal.statemachine import TransitionNotAllowed
 from registration import clock, legacy
 from registration.choices import IN_FLIGHT, FilingStatus
 from registration.models import (
@@ -36,6 +35,7 @@ from registration.models import (
 )
 from registration.policies import ensure_claims_officer
 from registration.services._common import bilingual_of, lock, move, save_status, tell_bureau
+from registration.transitions import CLAIM, VERIFICATION
 
 # A filing in these statuses shows the holder is pursuing its filing with the bureau: no takeover.
 WITH_BUREAU_OR_DECIDED = frozenset(
@@ -174,11 +174,7 @@ def take_over(organisation, *, details: dict, now) -> None:
     Raises ``Refused`` when one of the holder's filings was submitted meanwhile (the check raced a
     submission): then nothing changes.
     """
-    holder = (
-        OrganisationClaim.objects.select_for_update()
-        .filter(organisation=organisation, status=ClaimStatus.HOLDER)
-        .first()
-    )
+    holder = _locked_holder(organisation)
     reason_text = texts.keep(
         gettext_lazy(
             "Not verified by the commerce bureau and no filing submitted for %(days)d days: taken over by a "
@@ -205,19 +201,16 @@ def take_over(organisation, *, details: dict, now) -> None:
     )
     _take_particulars(organisation, details)
     verification = OrganisationVerification.objects.get(organisation=organisation)
-    previous = verification.status
-    verification.status = VerificationStatus.UNVERIFIED
-    verification.verified_at = verification.verified_by = verification.verified_filing = None
-    verification.verified_note = ""
-    verification.save()
-    audit(
-        verb=AuditVerb.TRANSITION,
-        target=verification,
-        from_state=previous,
-        to_state=VerificationStatus.UNVERIFIED,
+    workflow.transition(
+        verification,
+        "take_over",
+        workflow=VERIFICATION,
         reason="taken over by a new sign-up after the waiting period",
         payload={"how": "take_over"},
     )
+    verification.verified_at = verification.verified_by = verification.verified_filing = None
+    verification.verified_note = ""
+    verification.save()
 
 
 def welcome_taker(organisation, user) -> None:
@@ -305,10 +298,7 @@ def _lock_pending(claim, by, verb) -> tuple[OrganisationClaim, OrganisationVerif
     )
     verification = OrganisationVerification.objects.select_for_update().get(pk=verification.pk)
     claim = OrganisationClaim.objects.select_for_update().select_related("organisation").get(pk=claim.pk)
-    if claim.status != ClaimStatus.PENDING:
-        raise TransitionNotAllowed(
-            current=str(claim.get_status_display()), verb=str(verb), label=str(gettext_lazy("sign-up"))
-        )
+    CLAIM.target(claim.status, verb)  # only a pending sign-up is decided (else ``TransitionNotAllowed``)
     return claim, verification
 
 
@@ -325,8 +315,50 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
     the enterprise). The holder's claim is retired, its users closed, its open filings withdrawn; the
     claimant is invited by email as the organisation's administrator; the account counts as verified."""
     reason = _reason(reason)
-    claim, verification = _lock_pending(claim, by, gettext_lazy("reassign"))
+    claim, verification = _lock_pending(claim, by, "reassign")
     organisation = claim.organisation
+    _ensure_nothing_in_force(organisation)
+    now = timezone.now()
+    retired = _retire(
+        organisation,
+        _locked_holder(organisation),
+        by=by,
+        reason=reason,
+        now=now,
+        only_editable=False,
+        title=gettext_lazy("Your account for %(name)s (%(code)s) was reassigned by the commerce bureau"),
+        body=gettext_lazy(
+            "Reason: %(reason)s. Your user accounts are closed and your open filings withdrawn. If you "
+            "disagree, contact the commerce bureau."
+        ),
+        params={"reason": texts.clause(reason)},
+    )
+    _take_particulars(organisation, _claim_details(claim), by=by)
+    raw, invitation = _invitation_for(claim, by=by, now=now)
+    workflow.transition(
+        claim,
+        "reassign",
+        by=by,
+        workflow=CLAIM,
+        reason=reason,
+        payload={"organisation": organisation.pk, "retired": getattr(retired, "pk", None)},
+    )
+    claim.holder_since, claim.invitation = now, invitation
+    claim.decided_at, claim.decided_by, claim.decision_reason = now, by, reason
+    claim.save()
+    audit(
+        verb=AuditVerb.INVITE,
+        target=organisation,
+        actor=by,
+        payload={"email": claim.email, "role": Role.ENTERPRISE_ADMIN, "claim": claim.pk},
+    )
+    _verify(verification, by=by, now=now, filing=None, note=reason, payload={"how": "reassign"})
+    _mail_invitation(claim, raw)
+    return claim
+
+
+def _ensure_nothing_in_force(organisation) -> None:
+    """A reassignment waits until no filing of the organisation is approved or in force."""
     in_force = list(
         EntityFiling.objects.filter(owner=organisation, status__in=list(REVOKE_FIRST)).values_list(
             "filing_no", flat=True
@@ -341,30 +373,22 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
             % {"nos": texts.join_list(in_force)},
             code="revoke_first",
         )
-    now = timezone.now()
-    holder = (
+
+
+def _locked_holder(organisation) -> OrganisationClaim | None:
+    return (
         OrganisationClaim.objects.select_for_update()
         .filter(organisation=organisation, status=ClaimStatus.HOLDER)
         .first()
     )
-    retired = _retire(
-        organisation,
-        holder,
-        by=by,
-        reason=reason,
-        now=now,
-        only_editable=False,
-        title=gettext_lazy("Your account for %(name)s (%(code)s) was reassigned by the commerce bureau"),
-        body=gettext_lazy(
-            "Reason: %(reason)s. Your user accounts are closed and your open filings withdrawn. If you "
-            "disagree, contact the commerce bureau."
-        ),
-        params={"reason": texts.clause(reason)},
-    )
-    _take_particulars(organisation, _claim_details(claim), by=by)
+
+
+def _invitation_for(claim, *, by, now) -> tuple[str, Invitation]:
+    """The claimant's invitation as the organisation's administrator: the raw token (for the email) and the
+    row."""
     raw, hashed = Invitation.new_token()
     invitation = Invitation.objects.create(
-        organisation=organisation,
+        organisation=claim.organisation,
         email=claim.email,
         full_name=claim.full_name,
         role=Role.ENTERPRISE_ADMIN,
@@ -372,46 +396,18 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
         invited_by=by,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )
-    claim.status, claim.holder_since = ClaimStatus.HOLDER, now
-    claim.decided_at, claim.decided_by, claim.decision_reason = now, by, reason
-    claim.invitation = invitation
-    claim.save()
-    before = verification.status
-    verification.status, verification.verified_at, verification.verified_by = (
-        VerificationStatus.VERIFIED,
-        now,
-        by,
-    )
-    verification.verified_filing, verification.verified_note = None, reason
+    return raw, invitation
+
+
+def _verify(verification, *, by, now, filing, note: str, payload: dict) -> None:
+    """The bureau verifies the account: by approving its first filing, or by reassigning it."""
+    workflow.transition(verification, "verify", by=by, workflow=VERIFICATION, reason=note, payload=payload)
+    verification.verified_at, verification.verified_by = now, by
+    verification.verified_filing, verification.verified_note = filing, note
     verification.save()
-    audit(
-        verb=AuditVerb.TRANSITION,
-        target=claim,
-        actor=by,
-        from_state=ClaimStatus.PENDING,
-        to_state=ClaimStatus.HOLDER,
-        reason=reason,
-        payload={
-            "action": "reassign",
-            "organisation": organisation.pk,
-            "retired": getattr(retired, "pk", None),
-        },
-    )
-    audit(
-        verb=AuditVerb.INVITE,
-        target=organisation,
-        actor=by,
-        payload={"email": claim.email, "role": Role.ENTERPRISE_ADMIN, "claim": claim.pk},
-    )
-    audit(
-        verb=AuditVerb.TRANSITION,
-        target=verification,
-        actor=by,
-        from_state=before,
-        to_state=VerificationStatus.VERIFIED,
-        reason=reason,
-        payload={"action": "verify", "how": "reassign"},
-    )
+
+
+def _mail_invitation(claim, raw: str) -> None:
     _mail_claimant(
         claim,
         subject=gettext_lazy("The commerce bureau assigned you the account of %(name)s"),
@@ -422,32 +418,28 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
         ),
         params={
             "code": claim.code,
-            "name": organisation.name_cn,
+            "name": claim.organisation.name_cn,
             "days": INVITATION_DAYS,
             "link": settings.SITE_URL + reverse("portal:invitation-accept", args=[raw]),
         },
     )
-    return claim
 
 
 @transaction.atomic
 def claim_dismiss(*, claim, by, reason: str) -> OrganisationClaim:
     """Refuse a disputed sign-up: the account stays with its holder; the claimant is told by email."""
     reason = _reason(reason)
-    claim, _verification = _lock_pending(claim, by, gettext_lazy("dismiss"))
-    now = timezone.now()
-    claim.status = ClaimStatus.DISMISSED
-    claim.decided_at, claim.decided_by, claim.decision_reason = now, by, reason
-    claim.save()
-    audit(
-        verb=AuditVerb.TRANSITION,
-        target=claim,
-        actor=by,
-        from_state=ClaimStatus.PENDING,
-        to_state=ClaimStatus.DISMISSED,
+    claim, _verification = _lock_pending(claim, by, "dismiss")
+    workflow.transition(
+        claim,
+        "dismiss",
+        by=by,
+        workflow=CLAIM,
         reason=reason,
-        payload={"action": "dismiss", "organisation": claim.organisation_id},
+        payload={"organisation": claim.organisation_id},
     )
+    claim.decided_at, claim.decided_by, claim.decision_reason = timezone.now(), by, reason
+    claim.save()
     _mail_claimant(
         claim,
         subject=gettext_lazy("Your sign-up for %(code)s"),
@@ -465,22 +457,13 @@ def mark_verified(filing, *, by) -> None:
     verification = lock_verification(filing.owner_id)
     if verification is None or verification.is_verified:
         return
-    verification.status = VerificationStatus.VERIFIED
-    verification.verified_at, verification.verified_by, verification.verified_filing = (
-        timezone.now(),
-        by,
-        filing,
-    )
-    verification.verified_note = filing.filing_no
-    verification.save()
-    audit(
-        verb=AuditVerb.TRANSITION,
-        target=verification,
-        actor=by,
-        from_state=VerificationStatus.UNVERIFIED,
-        to_state=VerificationStatus.VERIFIED,
-        reason=filing.filing_no,
-        payload={"action": "verify", "how": "filing_approved", "filing": filing.pk},
+    _verify(
+        verification,
+        by=by,
+        now=timezone.now(),
+        filing=filing,
+        note=filing.filing_no,
+        payload={"how": "filing_approved", "filing": filing.pk},
     )
 
 
@@ -515,18 +498,55 @@ def _retire(
     stay on record under it, open ones are withdrawn, its users are told (inbox and email, sent after commit
     although they are closed by then: it is how they learn of it), closed and taken out of the organisation,
     and invitations not yet accepted are withdrawn."""
-    if holder is None:
-        holder = OrganisationClaim.objects.create(
-            organisation=organisation,
-            code=organisation.code,
-            status=ClaimStatus.HOLDER,
-            origin=ClaimOrigin.EXISTING,
-            name_cn=organisation.name_cn,
-            name_en=organisation.name_en,
-            division_code=organisation.division_code,
-            holder_since=organisation.created_at,
-        )
+    holder = holder or _existing_holder(organisation)
     EntityFiling.objects.filter(owner=organisation, claim__isnull=True).update(claim=holder)
+    _discard_open_filings(
+        organisation, by=by, reason=reason, reason_text=reason_text, now=now, only_editable=only_editable
+    )
+    users = list(User.objects.filter(organisation=organisation).order_by("pk"))
+    retired_users = [u.username for u in users if u.is_active]
+    notify(
+        recipients=[u for u in users if u.is_active],
+        verb="registration.account_retired",
+        title=title,
+        body=body,
+        params={"name": organisation.name_cn, "code": organisation.code, **params},
+        url="",
+    )
+    _close_users(users, organisation=organisation, claim=holder, by=by, reason=reason)
+    Invitation.objects.filter(organisation=organisation, accepted_at=None, revoked_at=None).update(
+        revoked_at=now
+    )
+    workflow.transition(
+        holder,
+        "retire",
+        by=by,
+        workflow=CLAIM,
+        reason=reason,
+        payload={"organisation": organisation.pk, "users": retired_users},
+    )
+    holder.retired_users = retired_users
+    holder.retired_at, holder.retired_by, holder.retired_reason = now, by, reason
+    holder.save()
+    return holder
+
+
+def _existing_holder(organisation) -> OrganisationClaim:
+    """The claim of the people who held an organisation made before sign-ups were recorded."""
+    return OrganisationClaim.objects.create(
+        organisation=organisation,
+        code=organisation.code,
+        status=ClaimStatus.HOLDER,
+        origin=ClaimOrigin.EXISTING,
+        name_cn=organisation.name_cn,
+        name_en=organisation.name_en,
+        division_code=organisation.division_code,
+        holder_since=organisation.created_at,
+    )
+
+
+def _discard_open_filings(organisation, *, by, reason: str, reason_text, now, only_editable: bool) -> None:
+    """Withdraw the organisation's open filings; ``only_editable``: a filing with the bureau stops it all."""
     for filing in EntityFiling.objects.filter(owner=organisation, status__in=list(IN_FLIGHT)).order_by("pk"):
         filing = lock(filing)
         if filing.status not in IN_FLIGHT:
@@ -542,16 +562,11 @@ def _retire(
                 verb="discarded",
                 title=gettext_lazy("Filing %(no)s was withdrawn: its organisation's account changed hands"),
             )
-    users = list(User.objects.filter(organisation=organisation).order_by("pk"))
-    holder.retired_users = [u.username for u in users if u.is_active]
-    notify(
-        recipients=[u for u in users if u.is_active],
-        verb="registration.account_retired",
-        title=title,
-        body=body,
-        params={"name": organisation.name_cn, "code": organisation.code, **params},
-        url="",
-    )
+
+
+def _close_users(users, *, organisation, claim, by, reason: str) -> None:
+    """Close the holder's users and take them out of the organisation (each audited)."""
+    payload = {"claim": claim.pk, "left_organisation": organisation.pk}
     for user in users:
         if user.is_active:
             audit(
@@ -561,38 +576,12 @@ def _retire(
                 from_state="True",
                 to_state="False",
                 reason=reason,
-                payload={"claim": holder.pk, "left_organisation": organisation.pk},
+                payload=payload,
             )
         else:  # already closed: it only leaves the organisation
-            audit(
-                verb=AuditVerb.UPDATE,
-                target=user,
-                actor=by,
-                reason=reason,
-                payload={"claim": holder.pk, "left_organisation": organisation.pk},
-            )
+            audit(verb=AuditVerb.UPDATE, target=user, actor=by, reason=reason, payload=payload)
         user.is_active, user.organisation = False, None
         user.save(update_fields=["is_active", "organisation"])
-    Invitation.objects.filter(organisation=organisation, accepted_at=None, revoked_at=None).update(
-        revoked_at=now
-    )
-    holder.status, holder.retired_at, holder.retired_by, holder.retired_reason = (
-        ClaimStatus.RETIRED,
-        now,
-        by,
-        reason,
-    )
-    holder.save()
-    audit(
-        verb=AuditVerb.TRANSITION,
-        target=holder,
-        actor=by,
-        from_state=ClaimStatus.HOLDER,
-        to_state=ClaimStatus.RETIRED,
-        reason=reason,
-        payload={"organisation": organisation.pk, "users": holder.retired_users},
-    )
-    return holder
 
 
 def _claim_details(claim) -> dict:

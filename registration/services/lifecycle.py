@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exchange.services import message_enqueue
-from portal import texts
+from portal import texts, workflow
 from registration import clock, payloads
 from registration.choices import IN_FLIGHT, FilingStatus, TaskStatus
 from registration.models import EntityFiling
@@ -48,9 +48,7 @@ def activate_if_ready(filing: EntityFiling, *, by=None) -> bool:
     if filing.status != FilingStatus.APPROVED or mandatory_open(filing):
         return False
     # The caller locked this version with ``lock()``, which locked the previous one first (lowest pk).
-    previous = (
-        EntityFiling.objects.select_for_update().get(pk=filing.previous_id) if filing.previous_id else None
-    )
+    previous = workflow.lock(EntityFiling(pk=filing.previous_id))[0] if filing.previous_id else None
     if previous is not None and previous.status != FilingStatus.ACTIVE:
         return False
     if previous is not None:

@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy
 from exchange import catalog
 from exchange.choices import Outcome
 from exchange.services import message_enqueue
-from portal import identifiers, texts
+from portal import identifiers, texts, workflow
 from portal.choices import AuditVerb
 from portal.services.audit import audit
 from portal.services.notifications import Digest
-from portal.statemachine import TransitionNotAllowed, check_transition
+from portal.statemachine import TransitionNotAllowed
 from registration import matrix, payloads
 from registration.choices import RETRYABLE_TASK, FilingStatus, Qualification, TaskStatus
 from registration.models import EntityFiling, QualificationTask
@@ -35,7 +35,7 @@ from registration.services._common import (
     tell_applicant,
     tell_bureau,
 )
-from registration.transitions import TASK_TRANSITIONS
+from registration.transitions import TASK
 
 # Where each qualification's identifier lands on the filing.
 FILING_FIELD = {
@@ -46,6 +46,8 @@ FILING_FIELD = {
     Qualification.SAFE_DIRECTORY: "safe_directory_no",
     Qualification.EPORT_CARD: "dxp_id",
 }
+# The moves a department's receipt makes (audited as receipts).
+RECEIPT_VERBS = frozenset({"deliver", "register", "refuse", "fail"})
 RETRY_FILING_STATUSES = frozenset({FilingStatus.APPROVED, FilingStatus.ACTIVE, FilingStatus.SUSPENDED})
 
 
@@ -126,32 +128,33 @@ def task_move(
     quiet: bool = False,
     cause: str = "",
 ) -> str:
-    """Move a task through ``TASK_TRANSITIONS`` (else ``TransitionNotAllowed``) and audit a change of status
-    on the filing. Returns the status before; the caller saves the task."""
+    """Move a task through ``transitions.TASK`` (else ``TransitionNotAllowed``, naming the filing's status)
+    and audit a change of status on the filing with ``portal.workflow.transition``. A move that keeps the
+    status (a resend, a repeated refusal) is not an event; ``quiet``: the caller audits it. Returns the status
+    before; the caller saves the task."""
     before = task.status
     try:
-        target = check_transition(TASK_TRANSITIONS, current=task.status, verb=verb, label="qualification")
+        target = TASK.target(before, verb)
     except TransitionNotAllowed:
         raise not_allowed(filing, "retry" if verb == "send" else verb) from None
-    task.status = target
-    if target != before and not quiet:
-        audit(
-            verb=AuditVerb.RECEIPT
-            if verb in ("deliver", "register", "refuse", "fail")
-            else AuditVerb.TRANSITION,
-            target=filing,
-            actor=by,
-            from_state=before,
-            to_state=target,
-            reason=f"{task.get_code_display()}: {reason}"[:500] if reason else str(task.get_code_display()),
-            payload={
-                "action": f"qualification_{verb}",
-                "qualification": task.code,
-                "attempt": task.attempts,
-                **({"cause": cause} if cause else {}),
-            },
-        )
-    return before
+    if target == before or quiet:
+        task.status = target
+        return before
+    return workflow.transition(
+        task,
+        verb,
+        by=by,
+        workflow=TASK,
+        audit_target=filing,
+        audit_verb=AuditVerb.RECEIPT if verb in RECEIPT_VERBS else AuditVerb.TRANSITION,
+        reason=f"{task.get_code_display()}: {reason}"[:500] if reason else str(task.get_code_display()),
+        payload={
+            "action": f"qualification_{verb}",
+            "qualification": task.code,
+            "attempt": task.attempts,
+            **({"cause": cause} if cause else {}),
+        },
+    )
 
 
 def send(task: QualificationTask, filing: EntityFiling, *, quiet: bool = False) -> None:
@@ -220,7 +223,7 @@ def lock_tasks(pks) -> dict[int, QualificationTask]:
     filing_of = dict(QualificationTask.objects.filter(pk__in=pks).values_list("pk", "filing_id"))
     filings = {fid: lock(EntityFiling(pk=fid)) for fid in sorted(set(filing_of.values()))}
     tasks = {}
-    for task in QualificationTask.objects.select_for_update().filter(pk__in=filing_of).order_by("pk"):
+    for task in workflow.lock(*(QualificationTask(pk=pk) for pk in sorted(filing_of))):
         task.filing = filings[task.filing_id]
         tasks[task.pk] = task
     return tasks

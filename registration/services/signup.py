@@ -42,6 +42,20 @@ def _validate(
     *, uscc: str, org_code: str, division_code: str, username: str, email: str, password: str
 ) -> None:
     errors: dict[str, list[str]] = {}
+    _code_errors(errors, uscc=uscc, org_code=org_code, division_code=division_code)
+    _account_errors(errors, username=username, email=email, password=password)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _blocking(errors: dict[str, list[str]], field: str, problems) -> None:
+    for problem in problems:
+        if problem.blocking:
+            errors.setdefault(field, []).append(problem.message)
+
+
+def _code_errors(errors: dict[str, list[str]], *, uscc: str, org_code: str, division_code: str) -> None:
+    """The enterprise's identity: a credit code, or (before it has one) an organisation code and division."""
     if uscc and org_code:
         errors.setdefault("org_code", []).append(
             _(
@@ -50,13 +64,9 @@ def _validate(
             )
         )
     elif uscc:
-        for problem in checks.uscc_problems(uscc):
-            if problem.blocking:
-                errors.setdefault("uscc", []).append(problem.message)
+        _blocking(errors, "uscc", checks.uscc_problems(uscc))
     elif org_code:
-        for problem in checks.org_code_problems(org_code):
-            if problem.blocking:
-                errors.setdefault("org_code", []).append(problem.message)
+        _blocking(errors, "org_code", checks.org_code_problems(org_code))
         if not division_code:
             errors.setdefault("division_code", []).append(
                 _(
@@ -67,9 +77,11 @@ def _validate(
     else:
         errors.setdefault("uscc", []).append(_("Give the unified social credit code."))
     if division_code:
-        for problem in checks.division_problems(division_code):
-            if problem.blocking:
-                errors.setdefault("division_code", []).append(problem.message)
+        _blocking(errors, "division_code", checks.division_problems(division_code))
+
+
+def _account_errors(errors: dict[str, list[str]], *, username: str, email: str, password: str) -> None:
+    """The first administrator's username, email and password."""
     errors_of_username = accounts.username_problems(username)
     if errors_of_username:
         errors.setdefault("username", []).extend(errors_of_username)
@@ -79,8 +91,6 @@ def _validate(
         password_validation.validate_password(password, User(username=username, email=email))
     except ValidationError as exc:
         errors.setdefault("password1", []).extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
 
 
 def enterprise_signup(

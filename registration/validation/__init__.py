@@ -43,52 +43,55 @@ def _get(filing, data: dict, name: str):
     return data[name] if name in data else getattr(filing, name)
 
 
+def _given(data: dict, name: str) -> bool:
+    return data.get(name) not in (None, "", [])
+
+
+def _uscc_problems(filing, data: dict, value) -> list[Problem]:
+    if filing.is_legacy_record:
+        return [f.legacy_uscc_problem()]
+    return f.uscc_problems(value, entity_type=filing.entity_type, subtype=filing.subtype)
+
+
+def _org_code_problems(filing, data: dict, value) -> list[Problem]:
+    if filing.is_legacy_record:
+        return f.org_code_problems(value)
+    return f.derived_org_code_problems(
+        value, uscc=_get(filing, data, "uscc") or "", natural_person=filing.is_natural_person
+    )
+
+
+# The format check of each field, in the order the problems are reported: ``(field, check(filing, data,
+# value))``, applied to the fields given a value.
+_VALUE_CHECKS = (
+    ("name_cn", lambda filing, data, value: f.name_cn_problems(value)),
+    ("uscc", _uscc_problems),
+    ("org_code", _org_code_problems),
+    ("customs_code", lambda filing, data, value: f.customs_code_problems(value, subtype=filing.subtype)),
+    ("division_code", lambda filing, data, value: f.division_problems(value)),
+    (
+        "legal_rep_id_no",
+        lambda filing, data, value: f.id_number_problems(
+            value, id_type=_get(filing, data, "legal_rep_id_type")
+        ),
+    ),
+    ("contact_phone", lambda filing, data, value: f.phone_problems(value)),
+    ("contact_email", lambda filing, data, value: f.email_problems(value)),
+    ("platform_urls", lambda filing, data, value: f.platform_urls_problems(value)),
+    ("service_scopes", lambda filing, data, value: f.service_scopes_problems(value)),
+    ("payment_licence_no", lambda filing, data, value: f.licence_problems(value)),
+)
+
+
 def value_problems(filing, data: dict) -> list[Problem]:
     """Format problems of the non-empty values in ``data``, read in the context of the filing."""
-    entity_type, subtype = filing.entity_type, filing.subtype
     found: list[Problem] = []
-
-    def given(name):
-        value = data.get(name)
-        return value not in (None, "", [])
-
-    if given("name_cn"):
-        found += f.name_cn_problems(data["name_cn"])
-    if given("uscc"):
-        if filing.is_legacy_record:
-            found.append(f.legacy_uscc_problem())
-        else:
-            found += f.uscc_problems(data["uscc"], entity_type=entity_type, subtype=subtype)
-    if given("org_code"):
-        if filing.is_legacy_record:
-            found += f.org_code_problems(data["org_code"])
-        else:
-            found += f.derived_org_code_problems(
-                data["org_code"],
-                uscc=_get(filing, data, "uscc") or "",
-                natural_person=filing.is_natural_person,
-            )
-    if given("customs_code"):
-        found += f.customs_code_problems(data["customs_code"], subtype=subtype)
-    if given("division_code"):
-        found += f.division_problems(data["division_code"])
-    if given("legal_rep_id_no"):
-        found += f.id_number_problems(
-            data["legal_rep_id_no"], id_type=_get(filing, data, "legal_rep_id_type")
-        )
-    if given("contact_phone"):
-        found += f.phone_problems(data["contact_phone"])
-    if given("contact_email"):
-        found += f.email_problems(data["contact_email"])
-    if given("platform_urls"):
-        found += f.platform_urls_problems(data["platform_urls"])
-    if given("service_scopes"):
-        found += f.service_scopes_problems(data["service_scopes"])
-    if given("payment_licence_no"):
-        found += f.licence_problems(data["payment_licence_no"])
+    for name, check in _VALUE_CHECKS:
+        if _given(data, name):
+            found += check(filing, data, data[name])
     if "optional_qualifications" in data:
         found += optional_problems(filing, data)
-    if given("registered_capital_cny") and data["registered_capital_cny"] < 0:
+    if _given(data, "registered_capital_cny") and data["registered_capital_cny"] < 0:
         found.append(
             Problem("registered_capital_cny", "capital_negative", _("Registered capital cannot be negative."))
         )

@@ -16,7 +16,8 @@ from tests.customs.builders import item, list_head, order_head, order_item, paym
 from tests.customs.parties import user_of
 from tests.govmock.harness import SECRET, CallbackReceiver, Govmock
 
-pytestmark = pytest.mark.django_db
+# govmock runs as a process on the real clock: at a shifted date (make test-dates) its CA is not valid.
+pytestmark = [pytest.mark.django_db, pytest.mark.processes]
 FAST = {"*": {"service_time_ms": 0, "receipt_interval_ms": 0}}
 
 
@@ -69,7 +70,7 @@ def pump(until, timeout: float = 30):
                 + repr(
                     list(
                         Message.objects.values_list(
-                            "message_type", "status", "receipt_status", "receipt_info"
+                            "message_type", "status", "receipt_status", "receipt_info", "last_error"
                         )
                     )
                 )
@@ -197,3 +198,47 @@ def test_review_and_inspection(start_govmock, seller_user, logistics, platform, 
     pump(lambda: status_of(inventory) == DocStatus.RELEASED)
     steps = inventory.message.receipts.order_by("id").values_list("status_code", flat=True)
     assert list(steps) == ["2", "120", "300", "399", "500", "800"]
+
+
+def test_a_month_is_summarised_and_declared(start_govmock, seller_user, logistics, platform, payer):
+    """The closed list's month is summarised (CEB701) through the real govmock: CEB702 accepts it, CEB792
+    forms the export declaration with its 18-digit number, the certificate is issued and its data goes to
+    the tax bureau, whose COMPLETED comes back."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customs.choices import SummaryStatus
+    from customs.models import ExportDeclaration
+    from customs.services.summaries import summary_preview, summary_submit
+    from exchange.services import receipts_poll as poll
+
+    start_govmock()
+    _order, _payment, _waybill, inventory = documents(seller_user, logistics)
+    pump(lambda: status_of(inventory) == DocStatus.CONCLUDED)
+    report(logistics, "ARRIVAL", "ARR-S")
+    pump(lambda: status_of(inventory) == DocStatus.RELEASED)
+    report(logistics, "DEPARTURE", "DEP-S")
+    pump(lambda: status_of(inventory) == DocStatus.CLOSED)
+    month = timezone.localtime(inventory.closed_at).date().replace(day=1)
+    today = (month + timedelta(days=40)).replace(day=5)  # in the following month, whatever the real date
+    summary = summary_preview(consignor=seller_user.organisation, month=month, by=seller_user, today=today)
+    summary = summary_submit(summary=summary, by=seller_user)
+
+    def declared():
+        summary.refresh_from_db()
+        return summary.status == SummaryStatus.DECLARED
+
+    pump(declared)
+    assert summary.sum_no and summary.declaration_count == 1
+    declaration = ExportDeclaration.objects.get(summary=summary)
+    assert len(declaration.entry_id) == 18 and declaration.entry_id.isdigit()
+    assert list(declaration.lists.all()) == [inventory]
+    assert declaration.certificate_issued_at is not None and declaration.items.count() == 1
+
+    def pushed():
+        poll(department="tax")
+        declaration.refresh_from_db()
+        return declaration.pushed_to_tax_at is not None
+
+    pump(pushed)

@@ -309,3 +309,19 @@ def test_json_receipt_wrapper(gm, seller):
     assert item["content_type"] == "application/json"
     assert item["message_id"] == response.json()["message_id"]
     assert item["department"] == "commerce"
+
+
+def test_declaration_data(gm, seller):
+    node = {
+        "uscc": YIWU,
+        "entry_id": "290120250000000011",
+        "customs_code": "2901",
+        "export_date": "2025-02-20",
+        "items": [{"gnum": 1, "gcode": "6109100010", "qty1": "2", "unit1": "011", "total_price": "120.00"}],
+    }
+    [done] = answer(gm, seller, "tax", "tax.declaration_data", node, ["COMPLETED"])
+    assert done["data"] == {"entry_id": "290120250000000011"}
+    [bad] = answer(gm, seller, "tax", "tax.declaration_data", {**node, "entry_id": "2901"}, ["SCHEMA_ERROR"])
+    assert "entry_id" in bad["info"]
+    [empty] = answer(gm, seller, "tax", "tax.declaration_data", {**node, "items": []}, ["SCHEMA_ERROR"])
+    assert "items" in empty["info"]

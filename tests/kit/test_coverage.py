@@ -42,8 +42,6 @@ READ_ELSEWHERE = {
     "customs.InventoryList": "no API yet",
     "customs.Cancellation": "no API yet",
     "customs.ParcelReport": "no API yet",
-    "customs.SummaryDeclaration": "no API yet",
-    "customs.ExportDeclaration": "no API yet",
 }
 
 

@@ -1,0 +1,209 @@
+"""Monthly summary declarations (汇总申报, DOMAIN §3.9): preview, submit (CEB701), discard.
+
+``summary_preview`` keeps the month's one PREVIEW summary of a consignor (a partial unique constraint) with
+the totals of the lists waiting: closed (899) in that month, ``statisticsFlag`` B, in no live summary. The
+groups are computed by the database on read (``customs.selectors.summaries.summary_groups``); a preview
+writes nothing on the lists, so previewing is cheap and idempotent (the same summary; lists closed since are
+in it). ``summary_submit`` reserves the lists with one conditional ``UPDATE … SET summary_id = … WHERE
+summary_id IS NULL`` in the locked transaction — a list is in at most one live summary however many
+submissions race — refuses when the lists changed since the preview, and sends CEB701 with one
+``SummaryApplyList`` per list. Customs' answers (CEB702, CEB792) are applied by ``customs.summary_receipts``;
+a rejected summary frees its lists for the next one.
+"""
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customs import payloads
+from customs.choices import DocumentType, SummaryFlag, SummaryStatus
+from customs.models import InventoryList, SummaryDeclaration
+from customs.selectors.summaries import (
+    eligible_lists,
+    month_bounds,
+    summary_deadline,
+    summary_groups,
+    summary_lists,
+)
+from customs.services import authority
+from customs.services.common import field_error
+from customs.workflows import SUMMARY
+from portal.choices import AuditVerb
+from portal.services.audit import audit
+from portal.workflow import lock, transition
+
+LIVE = frozenset(
+    {SummaryStatus.PREVIEW, SummaryStatus.SUBMITTED, SummaryStatus.ACCEPTED, SummaryStatus.DECLARED}
+)
+
+
+def item_limit() -> int:
+    return int(getattr(settings, "CUSTOMS_SUMMARY_ITEM_LIMIT", 50))
+
+
+def first_of_month(value) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:7] + "-01")
+        except ValueError:
+            raise field_error("month", "invalid", _("Give the month as YYYY-MM.")) from None
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.replace(day=1)
+
+
+def _check_month(period: date, today: date | None) -> None:
+    today = today or timezone.localdate()
+    if period >= today.replace(day=1):
+        raise field_error(
+            "month", "not_ended", _("A month can be summarised once it has ended: choose an earlier month.")
+        )
+
+
+def _open_preview(consignor, filer, period: date, by) -> tuple[SummaryDeclaration, bool]:
+    existing = (
+        SummaryDeclaration.objects.select_for_update()
+        .filter(owner=consignor, period=period, status=SummaryStatus.PREVIEW)
+        .first()
+    )
+    if existing is not None:
+        return existing, False
+    number = SummaryDeclaration.objects.filter(owner=consignor).count() + 1
+    summary = SummaryDeclaration(
+        owner=consignor,
+        filer=filer,
+        period=period,
+        cop_no=f"SUM{consignor.pk}-{period:%Y%m}-{number}"[:30],
+        deadline=summary_deadline(period),
+    )
+    return summary, True
+
+
+def _parties_code(parties, customs_code: str, summary: SummaryDeclaration) -> None:
+    summary.customs_code = customs_code
+    summary.decl_agent_code = summary.decl_agent_code or parties.filer_code
+    summary.decl_agent_name = summary.decl_agent_name or parties.filer_name
+
+
+@transaction.atomic
+def summary_preview(
+    *,
+    consignor,
+    month,
+    by,
+    summary_flag: str = SummaryFlag.CONSIGNOR_OWNER,
+    item_name_flag: bool = True,
+    filer=None,
+    today: date | None = None,
+) -> SummaryDeclaration:
+    """The month's PREVIEW summary of ``consignor`` with every eligible list reserved and its totals set.
+    ``ValidationError`` (field ``month``) when the month has not ended or has no list to summarise."""
+    period = first_of_month(month)
+    _check_month(period, today)
+    if summary_flag not in SummaryFlag.values:
+        raise field_error(
+            "summary_flag", "choice", _("Choose 1 (by consignor) or 2 (consignor and producer).")
+        )
+    filer = authority.acting_organisation(by, filer)
+    parties = authority.parties_for(owner=consignor, filer=filer, document_type=DocumentType.SUMMARY)
+    summary, created = _open_preview(consignor, filer, period, by)
+    summary.filer, summary.summary_flag, summary.item_name_flag = filer, summary_flag, item_name_flag
+    summary.item_limit = item_limit()
+    if created:
+        summary.customs_code = ""
+        summary.save()
+    groups = summary_groups(summary)  # the totals come from the groups: no further pass over the lists
+    lists = sum(g.lists for g in groups)
+    if not lists:
+        raise field_error(
+            "month",
+            "empty",
+            _("No list of %(month)s is waiting to be summarised: none closed that month with path B.")
+            % {"month": f"{period:%Y-%m}"},
+        )
+    customs_code = summary_lists(summary).order_by().values_list("customs_code", flat=True)[:1]
+    _parties_code(parties, next(iter(customs_code), ""), summary)
+    summary.list_count, summary.total_value = lists, sum((g.total_value for g in groups), start=0)
+    summary.declaration_count = sum(g.declaration_count for g in groups)
+    summary.save()
+    audit(
+        verb=AuditVerb.CREATE if created else AuditVerb.UPDATE,
+        target=summary,
+        actor=by,
+        to_state=summary.status,
+        payload={"action": "preview", "lists": summary.list_count},
+    )
+    return summary
+
+
+@transaction.atomic
+def summary_discard(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDeclaration:
+    """Throw a preview away; its lists are free for the next one."""
+    filer = authority.acting_organisation(by, filer)
+    (summary,) = lock(summary)
+    authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    transition(summary, "discard", by=by, workflow=SUMMARY, save=True)
+    return summary
+
+
+NO_INVT_NO = "no_invt_no"
+
+
+@transaction.atomic
+def summary_submit(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDeclaration:
+    """Send the preview to customs as CEB701 (one ``SummaryApplyList`` per list, in list order)."""
+    filer = authority.acting_organisation(by, filer)
+    (summary,) = lock(summary)
+    SUMMARY.target(summary.status, "submit")
+    parties = authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    dxp_id = authority.require_sender(parties)
+    reserved = (
+        eligible_lists(summary.owner, summary.period).filter(summary__isnull=True).update(summary=summary)
+    )
+    if reserved != summary.list_count:
+        raise ValidationError(
+            _(
+                "The month's lists changed since the preview (%(now)d now, %(then)d previewed): preview it "
+                "again."
+            )
+            % {"now": reserved, "then": summary.list_count},
+            code="changed",
+        )
+    invt_nos = list(
+        InventoryList.objects.filter(summary=summary).order_by("pk").values_list("invt_no", flat=True)
+    )
+    if not all(invt_nos):
+        raise ValidationError(_("A list of this summary has no customs list number."), code=NO_INVT_NO)
+    summary.filer = filer
+    transition(summary, "submit", by=by, workflow=SUMMARY)
+    start, end = month_bounds(summary.period)
+    summary.message = _enqueue(summary, parties, dxp_id, invt_nos, start, end)
+    summary.save()
+    return summary
+
+
+def _enqueue(summary, parties, dxp_id, invt_nos, start, end):
+    from exchange.services import message_enqueue
+
+    last = timezone.localtime(end) - timezone.timedelta(seconds=1)
+    return message_enqueue(
+        message_type="CEB701Message",
+        sender=parties.filer,
+        business_key=f"SUM:{parties.owner_code}:{summary.cop_no}",
+        payload=payloads.summary_payload(
+            summary,
+            invt_nos,
+            agent_code=parties.filer_code,
+            agent_name=parties.filer_name,
+            ebc_code=parties.owner_code,
+            ebc_name=parties.owner_name,
+            start=timezone.localtime(start),
+            end=datetime.combine(last.date(), time(23, 59, 59), tzinfo=last.tzinfo),
+        ),
+        subject=summary,
+        sender_dxp_id=dxp_id,
+    )

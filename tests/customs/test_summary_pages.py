@@ -1,0 +1,102 @@
+"""The summary pages: preview a month, see its groups, send it; the declarations, their lists and the
+certificate (electronic data and PDF); another enterprise's are 404."""
+
+import pytest
+
+from customs.choices import SummaryStatus
+from customs.models import SummaryDeclaration
+from tests.customs.parties import enterprise, user_of
+from tests.customs.summary_kit import closed_list, row
+from tests.customs.test_summary_api import declared, in_standing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(client, seller_user, clock):
+    clock("2025-03-05 10:00")
+    client.force_login(seller_user)
+    return client
+
+
+def test_preview_then_submit_from_the_pages(signed_in, seller):
+    closed_list(seller, row(), row(gcode="9503008900", unit1="007"))
+    page = signed_in.post(
+        "/customs/summaries/", {"month": "2025-02", "summary_flag": "2", "item_name_flag": "on"}
+    )
+    summary = SummaryDeclaration.objects.get()
+    assert page.status_code == 302 and page["Location"] == f"/customs/summaries/{summary.pk}/"
+    html = signed_in.get(page["Location"]).content.decode()
+    assert "6109100010" in html and "9503008900" in html and "2025-03-17" in html
+    assert f"/customs/summaries/{summary.pk}/submit/" in html
+    sent = signed_in.post(f"/customs/summaries/{summary.pk}/submit/", follow=True)
+    summary.refresh_from_db()
+    assert summary.status == SummaryStatus.SUBMITTED
+    assert sent.status_code == 200 and "/submit/" not in sent.content.decode()
+
+
+def test_a_month_with_nothing_waiting_says_so_on_the_field(signed_in):
+    page = signed_in.post("/customs/summaries/", {"month": "2025-01", "summary_flag": "2"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="id_month_error"' in html and "2025-01" in html
+    assert not SummaryDeclaration.objects.exists()
+
+
+def test_the_running_month_is_refused(signed_in, seller):
+    closed_list(seller)
+    page = signed_in.post("/customs/summaries/", {"month": "2025-03", "summary_flag": "2"})
+    assert 'id="id_month_error"' in page.content.decode()
+
+
+def test_declaration_pages_and_certificate(client, seller_user, clock):
+    clock("2025-03-05 10:00")
+    declaration = declared(seller_user)
+    client.force_login(seller_user)
+    html = client.get("/customs/declarations/").content.decode()
+    assert declaration.entry_id in html
+    detail = client.get(f"/customs/declarations/{declaration.pk}/").content.decode()
+    assert 'data-testid="certificate-link"' in detail and declaration.lists.first().invt_no in detail
+    certificate = client.get(f"/customs/declarations/{declaration.pk}/certificate/").content.decode()
+    assert declaration.entry_id in certificate and "?format=pdf" in certificate
+    pdf = client.get(f"/customs/declarations/{declaration.pk}/certificate/?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_another_enterprise_gets_404(client, seller_user, clock):
+    clock("2025-03-05 10:00")
+    declaration = declared(seller_user)
+    stranger = user_of(in_standing(enterprise("3301960007")))
+    client.force_login(stranger)
+    for url in (
+        f"/customs/summaries/{declaration.summary_id}/",
+        f"/customs/declarations/{declaration.pk}/",
+        f"/customs/declarations/{declaration.pk}/certificate/",
+    ):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/customs/summaries/{declaration.summary_id}/discard/").status_code == 404
+    assert declaration.entry_id not in client.get("/customs/declarations/").content.decode()
+
+
+def test_officers_read_but_do_not_file(client, customs_officer, seller_user, clock):
+    clock("2025-03-05 10:00")
+    declaration = declared(seller_user)
+    client.force_login(customs_officer)
+    html = client.get(f"/customs/summaries/{declaration.summary_id}/").content.decode()
+    assert "/discard/" not in html and "/submit/" not in html
+    assert client.post(f"/customs/summaries/{declaration.summary_id}/discard/").status_code == 403
+    assert client.get(f"/customs/declarations/{declaration.pk}/certificate/").status_code == 200
+
+
+def test_preview_month_from_the_deadlines_link(signed_in):
+    html = signed_in.get("/customs/summaries/?month=2025-02").content.decode()
+    assert 'value="2025-02"' in html
+
+
+def test_a_summary_without_an_issued_certificate_has_no_certificate_page(client, seller_user, clock):
+    clock("2025-03-05 10:00")
+    declaration = declared(seller_user)
+    declaration.certificate_issued_at = None
+    declaration.save()
+    client.force_login(seller_user)
+    assert client.get(f"/customs/declarations/{declaration.pk}/certificate/").status_code == 404
