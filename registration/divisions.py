@@ -73,6 +73,15 @@ def city_of(division_code: str) -> str:
     return (division_code or "")[:CITY_PREFIX_LENGTH]
 
 
+def city_name(division_code: str) -> str:
+    """The prefecture-level city a division belongs to, in the reader's language (``义乌市`` → ``金华市``);
+    the code itself when the table does not know it, an empty string when there is none."""
+    code = (division_code or "").strip()
+    if not code:
+        return ""
+    return str(CITIES.get(city_of(code), code))
+
+
 def division_label(division_code: str) -> str:
     """``义乌市（330782）`` / ``Yiwu (330782)``, as precise as the table allows; the bare code if unknown."""
     code = (division_code or "").strip()

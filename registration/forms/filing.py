@@ -74,7 +74,10 @@ class _StepForm(AccessibleForm):
         """Mark what submission will need (a draft is saved without it): an asterisk and aria-required."""
         from registration.validation import needed_to_submit
 
-        for name in needed_to_submit(filing):
+        needed = needed_to_submit(filing)
+        if filing.legal_rep_id_masked:
+            needed.discard("legal_rep_id_no")  # on file; the input stays empty unless it is replaced
+        for name in needed:
             field = self.fields.get(name)
             if field is not None and not field.disabled:
                 field.needed = True

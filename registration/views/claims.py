@@ -14,7 +14,7 @@ from django.views import View
 from portal.choices import OrganisationKind, Role
 from portal.models import Organisation
 from portal.permissions import RoleRequiredMixin
-from registration import legacy, policies, presenters, services
+from registration import divisions, legacy, policies, presenters, services
 from registration.forms import ClaimDecisionForm, ClaimFilterForm
 from registration.models import ClaimStatus, EntityFiling, OrganisationClaim
 from registration.services import claims
@@ -81,6 +81,7 @@ class ClaimDetailView(_ClaimsMixin, View):
         forms = {c.pk: ClaimDecisionForm(claim_pk=c.pk) for c in sign_ups if c.status == ClaimStatus.PENDING}
         for claim in sign_ups:
             claim.form = forms.get(claim.pk)
+            claim.city = divisions.city_name(claim.division_code)
         return render(
             request,
             "registration/claim_detail.html",

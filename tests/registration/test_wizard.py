@@ -106,3 +106,16 @@ def test_an_error_keeps_everything_typed_and_saves_nothing(client, enterprise_ad
         assert f'value="{typed[name]}"' in html, name
     unchanged = EntityFiling.objects.get(pk=filing.pk)
     assert unchanged.contact_name == filing.contact_name and unchanged.legal_rep_name == filing.legal_rep_name
+
+
+def test_an_id_number_on_file_is_not_asked_for_again(client, enterprise_admin):
+    client.force_login(enterprise_admin)
+    filing = builders.draft(enterprise_admin)
+    html = client.get(f"/registration/filings/{filing.pk}/edit/representative/").content.decode()
+
+    def marked(name):
+        field = html[html.index(f'data-field="{name}"') :]
+        return 'aria-required="true"' in field[: field.index("</div>")]
+
+    assert marked("contact_phone") and marked("legal_rep_name")
+    assert not marked("legal_rep_id_no"), "kept when left empty: nothing to retype"

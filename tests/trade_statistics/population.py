@@ -67,7 +67,7 @@ def build(clock, reviewer, supervisor) -> Population:
     clock("2026-03-16 10:00")
     filing = services.filing_submit(filing=filing, by=admin["B"])
     clock("2026-03-20 10:00")
-    filing = services.filing_approve(filing=services.filing_accept(filing=filing, by=reviewer), by=reviewer)
+    filing = services.filing_approve(filing=filing, by=reviewer)  # still the reviewer's: no second claim
     builders.answer_all(filing)
     filing.refresh_from_db()
     pop.filings["B"] = filing

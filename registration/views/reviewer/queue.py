@@ -7,7 +7,7 @@ from django.views import View
 
 from portal.choices import Role
 from portal.permissions import RoleRequiredMixin
-from registration import clock, presenters, selectors
+from registration import clock, divisions, presenters, selectors
 from registration.forms import QueueFilterForm
 
 BUREAU_ROLES = (Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR)
@@ -33,6 +33,7 @@ class QueueView(RoleRequiredMixin, View):
         for filing in page:
             filing.clock = clock.clock_state(filing, now=now, calendar=calendar)
             filing.tone = presenters.status_tone(filing.status)
+            filing.city = divisions.city_name(filing.division_code)
         year = timezone.localdate().year
         query = request.GET.copy()
         query.pop("page", None)
