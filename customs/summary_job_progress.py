@@ -7,6 +7,7 @@ it says RUNNING until the end. ``snapshot`` overlays the cache on the row for th
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,9 +28,12 @@ def _key(job) -> str:
     return f"customs.summary_job:{job.pk}"
 
 
-def report(job, phase: str) -> None:
-    from customs.services.summary_jobs import stale_seconds
+def stale_seconds() -> int:
+    """How long a job may stay unfinished before it counts as lost (also the task's time limit)."""
+    return int(getattr(settings, "CUSTOMS_SUMMARY_JOB_STALE_SECONDS", 1800))
 
+
+def report(job, phase: str) -> None:
     cache.set(_key(job), {"phase": phase, "at": time.time()}, timeout=stale_seconds())
 
 

@@ -51,10 +51,6 @@ class SummaryJobRunning(TransitionNotAllowed):
         )
 
 
-def stale_seconds() -> int:
-    return int(getattr(settings, "CUSTOMS_SUMMARY_JOB_STALE_SECONDS", 1800))
-
-
 # --- starting ---------------------------------------------------------------------------------------------
 @transaction.atomic
 def summary_preview_start(
@@ -122,7 +118,7 @@ def _create(owner, filer, action, period, summary, params, by) -> SummaryJob:
 def _expire_stale(owner, period) -> None:
     """A job unfinished after ``CUSTOMS_SUMMARY_JOB_STALE_SECONDS`` (the task's time limit) lost its worker
     or its task: it is failed so the month can be started again (its transaction never committed)."""
-    limit = timezone.now() - timezone.timedelta(seconds=stale_seconds())
+    limit = timezone.now() - timezone.timedelta(seconds=progress.stale_seconds())
     SummaryJob.objects.filter(owner=owner, period=period, status__in=ACTIVE_JOB, created_at__lt=limit).update(
         status=SummaryJobStatus.FAILED,
         finished_at=timezone.now(),
