@@ -158,7 +158,7 @@ def summary_job_run(*, job_id: int) -> SummaryJob | None:
 
 @transaction.atomic
 def _claim(job_id: int) -> SummaryJob | None:
-    job = SummaryJob.objects.select_for_update().filter(pk=job_id).select_related("created_by").first()
+    job = SummaryJob.objects.select_for_update().filter(pk=job_id).first()
     if job is None or job.status != SummaryJobStatus.QUEUED:
         return None
     job.status, job.started_at = SummaryJobStatus.RUNNING, timezone.now()
