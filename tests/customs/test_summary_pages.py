@@ -5,6 +5,7 @@ import pytest
 
 from customs.choices import SummaryStatus
 from customs.models import SummaryDeclaration, SummaryJob
+from customs.services.summary_jobs import summary_job_run, summary_preview_start
 from tests.customs.parties import enterprise, user_of
 from tests.customs.summary_kit import closed_list, row
 from tests.customs.test_summary_api import declared, in_standing
@@ -66,6 +67,34 @@ def test_a_queued_job_shows_its_progress_and_refuses_a_second_start(signed_in, s
     )
     assert again.status_code == 200 and SummaryJob.objects.count() == 1
     assert "2025-02" in again.content.decode() and "正在" in again.content.decode()
+
+
+def test_the_summary_page_shows_its_sending_and_hides_the_actions_meanwhile(signed_in, seller, seller_user):
+    closed_list(seller)
+    summary_job_run(job_id=summary_preview_start(consignor=seller, month="2025-02", by=seller_user).pk)
+    summary = SummaryDeclaration.objects.get()
+    sent = signed_in.post(f"/customs/summaries/{summary.pk}/submit/")
+    job = SummaryJob.objects.get(action="submit")
+    assert sent["Location"] == f"/customs/summaries/jobs/{job.pk}/"
+    html = signed_in.get(f"/customs/summaries/{summary.pk}/").content.decode()
+    assert f'data-progress-url="/customs/summaries/jobs/{job.pk}/progress/"' in html
+    assert 'aria-live="polite"' in html and "/submit/" not in html and "/discard/" not in html
+    summary_job_run(job_id=job.pk)
+    summary.refresh_from_db()
+    assert summary.status == SummaryStatus.SUBMITTED
+
+
+def test_a_failed_job_shows_why_and_no_longer_polls(signed_in, seller, seller_user):
+    closed_list(seller)
+    summary_job_run(job_id=summary_preview_start(consignor=seller, month="2025-02", by=seller_user).pk)
+    summary = SummaryDeclaration.objects.get()
+    signed_in.post(f"/customs/summaries/{summary.pk}/submit/")
+    closed_list(seller)  # closed after the preview: the submission is refused
+    job = summary_job_run(job_id=SummaryJob.objects.get(action="submit").pk)
+    assert job.status == "FAILED"
+    html = signed_in.get(f"/customs/summaries/jobs/{job.pk}/").content.decode()
+    assert "data-progress-url" not in html and job.message in html and "预览" in job.message
+    assert signed_in.get(f"/customs/summaries/jobs/{job.pk}/progress/").json()["done"] is True
 
 
 def test_another_enterprise_cannot_see_a_job(client, signed_in, seller):
