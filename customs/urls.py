@@ -3,12 +3,40 @@
 from django.urls import path
 
 from customs.views import ReferenceIndexView, ReferenceListView
+from customs.views import documents as document_views
+from customs.views import lists as list_views
 from exchange.views import DepartmentDeskView
 
 app_name = "customs"
+
+
+def _document_pages(kind: str) -> list:
+    """Index, new, detail, edit and actions of one kind of document (customs.views.documents)."""
+    return [
+        path(f"{kind}/", document_views.DocumentIndexView.as_view(kind=kind), name=kind),
+        path(f"{kind}/new/", document_views.DocumentFormView.as_view(kind=kind), name=f"{kind}-new"),
+        path(
+            f"{kind}/<int:pk>/", document_views.DocumentDetailView.as_view(kind=kind), name=f"{kind}-detail"
+        ),
+        path(
+            f"{kind}/<int:pk>/edit/", document_views.DocumentFormView.as_view(kind=kind), name=f"{kind}-edit"
+        ),
+        path(
+            f"{kind}/<int:pk>/<slug:action>/",
+            document_views.DocumentActionView.as_view(kind=kind),
+            name=f"{kind}-action",
+        ),
+    ]
+
 
 urlpatterns = [
     path("officer/", DepartmentDeskView.as_view(department="customs"), name="officer"),
     path("reference/", ReferenceIndexView.as_view(), name="reference"),
     path("reference/<slug:list_name>/", ReferenceListView.as_view(), name="reference-list"),
+    path("lists/<int:pk>/cancel/", list_views.ListCancelView.as_view(), name="lists-cancel"),
+    path("lists/<int:pk>/copy/", list_views.ListCopyView.as_view(), name="lists-copy"),
+    *_document_pages("lists"),
+    *_document_pages("orders"),
+    *_document_pages("payments"),
+    *_document_pages("waybills"),
 ]

@@ -1,0 +1,108 @@
+"""Reads for the customs pages: the documents a user may see, filtered, counted per status and paged by key.
+
+Pages never use OFFSET: ``keyset_page`` reads the rows after (or before) an id, newest first, with one query
+whose cost does not grow with the table or the page number (the ``(owner, -id)`` and ``(owner, status,
+-id)`` indexes serve it; ADR 0030). ``status_counts`` is one ``GROUP BY status`` over the same filters.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from customs.choices import DocumentType
+from customs.models import SellerAuthorisation
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class KeysetPage:
+    """One page of rows, newest first, and the ids to ask for the next (older) and previous (newer) one."""
+
+    rows: list = field(default_factory=list)
+    older: int | None = None  # ask ``after=older`` for the next page
+    newer: int | None = None  # ask ``before=newer`` for the previous page
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def keyset_page(qs, *, after=None, before=None, size: int = PAGE_SIZE) -> KeysetPage:
+    """Rows of ``qs`` by descending id: those below ``after``, or the page just above ``before``."""
+    if before is not None:
+        rows = list(qs.filter(pk__gt=before).order_by("pk")[: size + 1])
+        more_newer = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return KeysetPage(rows, older=rows[-1].pk if rows else None, newer=rows[0].pk if more_newer else None)
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    rows = list(qs.order_by("-pk")[: size + 1])
+    more_older = len(rows) > size
+    rows = rows[:size]
+    return KeysetPage(
+        rows,
+        older=rows[-1].pk if more_older else None,
+        newer=rows[0].pk if after is not None and rows else None,
+    )
+
+
+def status_counts(qs) -> dict[str, int]:
+    """``{status: n}`` of ``qs`` in one ``GROUP BY``."""
+    return dict(qs.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+
+
+def filter_documents(qs, *, status="", date_from=None, date_to=None, number="", owner=None, date_field=""):
+    """The filters of the document pages: status, a period of ``date_field``, an exact business number (the
+    order number, waybill number, enterprise reference or customs' list number), and the seller."""
+    if status:
+        qs = qs.filter(status=status)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    if date_field and date_from:
+        qs = qs.filter(**{f"{date_field}__gte": date_from})
+    if date_field and date_to:
+        qs = qs.filter(**{f"{date_field}__lte": date_to})
+    if number:
+        qs = qs.filter(_number_q(qs.model, number.strip()))
+    return qs
+
+
+def _number_q(model, number):
+    from django.db.models import Q
+
+    names = [n for n in ("order_no", "logistics_no", "cop_no", "invt_no", "pay_no") if _has(model, n)]
+    q = Q()
+    for name in names:
+        q |= Q(**{name: number})
+    return q
+
+
+def _has(model, name) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:
+        return False
+    return True
+
+
+def authorising_sellers_of(agent, document_type: str = DocumentType.INVENTORY, at=None):
+    """The organisations that authorise ``agent`` now for ``document_type``, by name."""
+    from portal.models import Organisation
+
+    ids = (
+        SellerAuthorisation.objects.in_force(at)
+        .filter(agent=agent, document_type=document_type)
+        .values("seller_id")
+    )
+    return Organisation.objects.filter(pk__in=ids).order_by("name_cn")
+
+
+def authorisations_granted(seller):
+    return SellerAuthorisation.objects.filter(seller=seller).select_related("agent").order_by("-id")
+
+
+def authorisations_received(agent):
+    return SellerAuthorisation.objects.filter(agent=agent).select_related("seller").order_by("-id")
