@@ -25,6 +25,8 @@ class CustomsConfig(AppConfig):
         register_timeline_source(customs_timeline)
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
+        enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]
+        register_nav(_("Customs declarations"), "customs:lists", enterprise, order=20)
         register_nav(
             _("Customs code lists"),
             "customs:reference",

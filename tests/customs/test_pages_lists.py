@@ -199,3 +199,27 @@ def test_an_agent_files_only_for_sellers_that_authorised_it(client, seller, sell
     inventory = InventoryList.objects.get()
     assert (inventory.owner_id, inventory.filer_id) == (seller.pk, broker.pk)
     assert client.get(reverse("customs:lists-detail", args=[inventory.pk])).status_code == 200
+
+
+def test_cancel_with_a_reason_from_the_page(client, seller_user):
+    (inventory,) = make(seller_user)
+    InventoryList.objects.filter(pk=inventory.pk).update(
+        status=DocStatus.CONCLUDED, invt_no="29012025E000000001"
+    )
+    client.force_login(seller_user)
+    url = reverse("customs:lists-cancel", args=[inventory.pk])
+    client.post(url, {"reason": ""})
+    assert not inventory.cancellations.exists()
+    client.post(url, {"reason": "买家取消订单"})
+    (cancellation,) = inventory.cancellations.all()
+    assert cancellation.reason == "买家取消订单" and cancellation.status == DocStatus.SUBMITTED
+    body = client.get(reverse("customs:lists-detail", args=[inventory.pk])).content.decode()
+    assert "买家取消订单" in body
+
+
+def test_a_draft_cannot_be_cancelled_and_the_page_says_why(client, seller_user):
+    (inventory,) = make(seller_user)
+    client.force_login(seller_user)
+    response = client.post(reverse("customs:lists-cancel", args=[inventory.pk]), {"reason": "x"}, follow=True)
+    assert response.status_code == 200 and list(response.context["messages"])
+    assert not inventory.cancellations.exists()
