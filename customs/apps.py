@@ -27,6 +27,7 @@ class CustomsConfig(AppConfig):
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
         enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]
         register_nav(_("Customs declarations"), "customs:lists", enterprise, order=20)
+        register_nav(_("Agent authorisations"), "customs:authorisations", enterprise, order=21)
         register_nav(
             _("Customs code lists"),
             "customs:reference",

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from customs.views import ReferenceIndexView, ReferenceListView
+from customs.views import authorisations as authorisation_views
 from customs.views import documents as document_views
 from customs.views import lists as list_views
 from exchange.views import DepartmentDeskView
@@ -35,6 +36,12 @@ urlpatterns = [
     path("reference/<slug:list_name>/", ReferenceListView.as_view(), name="reference-list"),
     path("lists/<int:pk>/cancel/", list_views.ListCancelView.as_view(), name="lists-cancel"),
     path("lists/<int:pk>/copy/", list_views.ListCopyView.as_view(), name="lists-copy"),
+    path("authorisations/", authorisation_views.AuthorisationsView.as_view(), name="authorisations"),
+    path(
+        "authorisations/<int:pk>/revoke/",
+        authorisation_views.AuthorisationRevokeView.as_view(),
+        name="authorisation-revoke",
+    ),
     *_document_pages("lists"),
     *_document_pages("orders"),
     *_document_pages("payments"),

@@ -9,3 +9,12 @@ urlpatterns = [
     path(f"reference/{name}/", reference_view(name).as_view(), name=f"customs-reference-{name}")
     for name in LIST_NAMES
 ]
+
+# Seller authorisations (customs.api.authorisations).
+from rest_framework.routers import SimpleRouter  # noqa: E402
+
+from customs.api.authorisations import AuthorisationViewSet  # noqa: E402
+
+_router = SimpleRouter()
+_router.register("authorisations", AuthorisationViewSet, basename="customs-authorisation")
+urlpatterns += _router.urls
