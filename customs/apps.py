@@ -25,6 +25,7 @@ class CustomsConfig(AppConfig):
         register_timeline_source(customs_timeline)
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
+        register_nav(_("Customs supervision"), "customs:officer-lists", [Role.CUSTOMS_OFFICER], order=21)
         enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]
         register_nav(_("Customs declarations"), "customs:lists", enterprise, order=20)
         register_nav(_("Agent authorisations"), "customs:authorisations", enterprise, order=21)

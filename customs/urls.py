@@ -6,6 +6,7 @@ from customs.views import ReferenceIndexView, ReferenceListView
 from customs.views import authorisations as authorisation_views
 from customs.views import documents as document_views
 from customs.views import lists as list_views
+from customs.views import officer as officer_views
 from exchange.views import DepartmentDeskView
 
 app_name = "customs"
@@ -32,6 +33,20 @@ def _document_pages(kind: str) -> list:
 
 urlpatterns = [
     path("officer/", DepartmentDeskView.as_view(department="customs"), name="officer"),
+    path("officer/lists/", officer_views.OfficerListsView.as_view(), name="officer-lists"),
+    path(
+        "officer/declarations/", officer_views.OfficerDeclarationsView.as_view(), name="officer-declarations"
+    ),
+    path(
+        "officer/rejected/", officer_views.OfficerQueueView.as_view(queue="rejected"), name="officer-rejected"
+    ),
+    path(
+        "officer/unmatched/",
+        officer_views.OfficerQueueView.as_view(queue="unmatched"),
+        name="officer-unmatched",
+    ),
+    path("officer/rates/", officer_views.OfficerRatesView.as_view(), name="officer-rates"),
+    path("officer/overdue/", officer_views.OfficerOverdueView.as_view(), name="officer-overdue"),
     path("reference/", ReferenceIndexView.as_view(), name="reference"),
     path("reference/<slug:list_name>/", ReferenceListView.as_view(), name="reference-list"),
     path("lists/<int:pk>/cancel/", list_views.ListCancelView.as_view(), name="lists-cancel"),
