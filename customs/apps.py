@@ -23,6 +23,10 @@ class CustomsConfig(AppConfig):
         from portal.ui import register_timeline_source
 
         register_timeline_source(customs_timeline)
+        from customs.seeding import seed_customs
+        from portal.seeding import register_seeder
+
+        register_seeder(seed_customs, order=30)
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
         register_nav(_("Customs supervision"), "customs:officer-lists", [Role.CUSTOMS_OFFICER], order=21)
