@@ -6,7 +6,7 @@ enterprises, and a month of inventory lists in every state with their orders, pa
   ``customs_payment`` (杭州易付支付服务有限公司). Their entity filings are seeded ACTIVE with the customs
   codes and China E-Port ids registration records once the departments answered: a month of customs history
   cannot wait for the registration round trip of ``make run``. The seller authorises the logistics
-  enterprise to file its inventory lists (an agent, "统一办理").
+  enterprise to file its inventory lists (an agent, "统一办理"), which files every fourth of them.
 * Orders, payment receipts (filed by the payment enterprise as the order's payer) and waybills (by the
   logistics enterprise) go through the document services; the lists through the bulk path
   (``lists_create_bulk``, as drafts), then each group moves along the list's workflow with
@@ -274,8 +274,14 @@ def seed_customs(today: date | None = None) -> None:
         day = today - timedelta(days=30 - (n * 30) // (len(STATES) * PER_STATE))
         rows.append(_documents(n, day, seller, seller_user, logistics, logistics_user, payment, payment_user))
         day_of_row.append(day)
-    result = services.lists_create_bulk(owner=seller, filer=seller, by=seller_user, rows=rows, submit=False)
-    ids = [pk for _cop, pk, _created in result.lists]
+    # Every fourth list is filed by the logistics enterprise as the seller's agent.
+    by_agent = [n % 4 == 3 for n in range(len(rows))]
+    made = {}
+    for agent, filer, user in ((False, seller, seller_user), (True, logistics, logistics_user)):
+        batch = [row for row, flag in zip(rows, by_agent, strict=True) if flag == agent]
+        result = services.lists_create_bulk(owner=seller, filer=filer, by=user, rows=batch, submit=False)
+        made.update({cop: pk for cop, pk, _created in result.lists})
+    ids = [made[row["cop_no"]] for row in rows]
     day_of = dict(zip(ids, day_of_row, strict=True))
     for index, state in enumerate(STATES):
         if state != DocStatus.DRAFT:

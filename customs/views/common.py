@@ -10,7 +10,7 @@ from portal.choices import Role
 
 ENTERPRISE = (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR)
 OFFICERS = (Role.CUSTOMS_OFFICER,)
-_LINE = re.compile(r"^(?P<coll>items|lines)\[(?P<index>\d+)\]\.(?P<name>\w+)$")
+LINE_PATH = re.compile(r"^(?P<coll>items|lines)\[(?P<index>\d+)\]\.(?P<name>\w+)$")
 
 
 def owners_for(user, document_type: str) -> list:
@@ -39,7 +39,7 @@ def apply_errors(exc: ValidationError, form, formset=None, positions=()) -> None
         return
     for key, errors in exc.error_dict.items():
         messages = [m for e in errors for m in e.messages]
-        line = _LINE.match(key)
+        line = LINE_PATH.match(key)
         if line and formset is not None and int(line["index"]) < len(positions):
             target = formset.forms[positions[int(line["index"])]]
             name = line["name"]

@@ -6,12 +6,16 @@ Every lookup goes through ``visible_to`` (another enterprise's document is a 404
 service (``customs.services``), which decides who may file and records the change on the timeline.
 """
 
+from datetime import date, datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -19,9 +23,18 @@ from customs.choices import CANCELLABLE, EDITABLE, DocStatus
 from customs.forms import DocumentFilterForm, ReasonForm, SellerChoiceForm, as_text, line_formset
 from customs.selectors import pages as page_selectors
 from customs.selectors.pages import filter_documents, keyset_page, status_counts
+from customs.templatetags.customs_tags import amount
 from customs.validation import from_checks
 from customs.validation.problems import field_label
-from customs.views.common import ENTERPRISE, OFFICERS, apply_errors, int_param, owners_for, query_without
+from customs.views.common import (
+    ENTERPRISE,
+    LINE_PATH,
+    OFFICERS,
+    apply_errors,
+    int_param,
+    owners_for,
+    query_without,
+)
 from customs.views.kinds import KINDS, LISTS
 from portal.permissions import RoleRequiredMixin
 from portal.statemachine import TransitionNotAllowed
@@ -84,6 +97,23 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
         )
 
 
+def shown(value) -> str:
+    """A head value as the page shows it: local time for instants, money to 2 places, codes as they are."""
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(amount(value))
+
+
+def anchor_of(path: str) -> str:
+    """The id of the input a problem names on the edit page: ``items[2].price`` → ``field-items2-price``."""
+    line = LINE_PATH.match(path or "")
+    if line:
+        return f"field-{line['coll']}{line['index']}-{line['name']}"
+    return f"field-{path}" if path else ""
+
+
 def problems_of(doc) -> list[dict]:
     """The document's recorded checks, in the reader's language, errors first, each naming its field."""
     found = sorted(from_checks(doc.checks), key=lambda p: (not p.is_error, p.field))
@@ -92,6 +122,7 @@ def problems_of(doc) -> list[dict]:
             "severity": p.severity,
             "code": p.code,
             "field": p.field,
+            "anchor": anchor_of(p.field),
             "where": field_label(p.field),
             "text": p.message(),
         }
@@ -120,7 +151,7 @@ class DocumentDetailView(KindMixin, RoleRequiredMixin, View):
                 "item_rows": [[as_text(getattr(i, f)) for f in k.item_form.base_fields] for i in items]
                 if k.item_form
                 else [],
-                "head": [(f.label, as_text(getattr(doc, n))) for n, f in k.head_form.base_fields.items()],
+                "head": [(f.label, shown(getattr(doc, n))) for n, f in k.head_form.base_fields.items()],
                 "problems": problems_of(doc),
                 "can_edit": enterprise and doc.status in EDITABLE,
                 "can_submit": enterprise and doc.status in (DocStatus.DRAFT, DocStatus.REJECTED),
@@ -231,6 +262,7 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
             {
                 "kind": self.kind,
                 "doc": doc,
+                "number": self.kind.number(doc) if doc else "",
                 "form": head,
                 "lines": lines,
                 "seller_form": seller if doc is None and len(owners) > 1 else None,

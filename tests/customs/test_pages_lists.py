@@ -2,10 +2,10 @@
 the list with its checks and timeline, the form with goods lines, and the actions."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from customs import services
 from customs.choices import DocStatus, DocumentType
@@ -16,7 +16,7 @@ from tests.customs.parties import enterprise, user_of
 pytestmark = pytest.mark.django_db
 
 
-def make(user, n=1, owner=None, **head):
+def make(user, n=1, owner=None, items=None, **head):
     made = []
     for i in range(n):
         made.append(
@@ -31,7 +31,7 @@ def make(user, n=1, owner=None, **head):
                         **head,
                     }
                 ),
-                items=[item()],
+                items=items or [item()],
             )
         )
     return made
@@ -126,25 +126,27 @@ def test_a_bad_line_value_comes_back_on_its_input_in_the_users_language_and_save
 ):
     client.force_login(seller_user)
     data = post_lines(FORM_HEAD, [FORM_LINE, {**FORM_LINE, "price": "-1"}], save="1")
-    response = client.post(reverse("customs:lists-new"), data, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("customs:lists-new"), data)
     assert response.status_code == 400
     line = response.context["lines"].forms[1]
-    assert line.errors["price"]
+    assert line.errors["price"] and not any("\u4e00" <= ch <= "\u9fff" for ch in line.errors["price"][0])
     assert not InventoryList.objects.exists()
-    translation.activate("zh-hans")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     response = client.post(reverse("customs:lists-new"), data)
     assert any("\u4e00" <= ch <= "\u9fff" for ch in response.context["lines"].forms[1].errors["price"][0])
 
 
 def test_the_detail_shows_the_checks_pointing_at_fields(client, seller_user):
-    (inventory,) = make(seller_user, gross_weight="0.5", net_weight="1.0")  # V3: net > gross
+    (inventory,) = make(seller_user, gross_weight="0.5", net_weight="1.0", items=[item(total_price="61.00")])
     client.force_login(seller_user)
-    response = client.get(reverse("customs:lists-detail", args=[inventory.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("customs:lists-detail", args=[inventory.pk]))
     body = response.content.decode()
     assert "Customs would reject this because" in body
     codes = {p["code"] for p in response.context["problems"]}
     assert "V3" in codes
-    assert 'data-field="net_weight"' in body or 'data-field="gross_weight"' in body
+    assert 'data-code="V3" data-field="net_weight"' in body and "#field-net_weight" in body
 
 
 def test_send_and_resubmit_from_the_page(client, seller_user):

@@ -31,6 +31,8 @@ def test_a_month_of_lists_in_every_state_with_their_documents_once():
     assert all(x.closed_at and x.released_at and x.invt_no for x in closed)
     assert InventoryList.objects.filter(status=DocStatus.REJECTED, customs_status="100").count() == PER_STATE
     assert SellerAuthorisation.objects.count() == 1
+    agent = SellerAuthorisation.objects.get().agent
+    assert InventoryList.objects.filter(filer=agent).count() == n // 4
     some = InventoryList.objects.filter(status=DocStatus.INSPECTION).first()
     assert AuditEvent.objects.for_object(some).filter(to_state="INSPECTION").exists()
     seed_customs(today=date(2026, 4, 2))
