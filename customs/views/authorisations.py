@@ -46,7 +46,7 @@ class AuthorisationsView(RoleRequiredMixin, View):
             )
             if made:
                 return redirect(reverse("customs:authorisations"))
-        return self._render(request, form, status=400)
+        return self._render(request, form)
 
     @staticmethod
     def _render(request, form, status=200):

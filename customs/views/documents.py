@@ -214,7 +214,7 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
             saved = self._save(request, doc, owner, values, items, head, lines, positions)
             if saved is not None:
                 return redirect(reverse(f"customs:{self.kind.slug}-detail", args=[saved.pk]))
-        return self._render(request, doc, head, lines, seller, owners, status=400)
+        return self._render(request, doc, head, lines, seller, owners)
 
     @staticmethod
     def _owner(doc, owners, seller):

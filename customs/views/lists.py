@@ -70,7 +70,7 @@ class ListCopyView(RoleRequiredMixin, View):
                 copy = None
             if copy:
                 return redirect(reverse("customs:lists-edit", args=[copy.pk]))
-        return self._render(request, inventory, form, status=400)
+        return self._render(request, inventory, form)
 
     @staticmethod
     def _render(request, inventory, form, status=200):
