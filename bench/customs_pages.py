@@ -109,8 +109,8 @@ def fill(total: int, big, big_user, small) -> None:
                 f"FROM customs_inventorylist t, generate_series(%s, %s) g WHERE t.id = %s",
                 [start + 1, stop, template.pk],
             )
-        cursor.execute("ANALYZE customs_inventorylist")
-    print(f"filled {have:,} → {total:,} lists in {time.perf_counter() - began:.0f} s")
+        cursor.execute("VACUUM ANALYZE customs_inventorylist")  # the visibility map: index-only scans
+    print(f"filled {have:,} → {total:,} lists (then VACUUM ANALYZE) in {time.perf_counter() - began:.0f} s")
 
 
 def measure(client, label: str, url: str, repeat: int) -> None:

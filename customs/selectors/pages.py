@@ -7,7 +7,7 @@ whose cost does not grow with the table or the page number (the ``(owner, -id)``
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Q
 
 from customs.choices import DocumentType
 from customs.models import SellerAuthorisation
@@ -49,9 +49,21 @@ def keyset_page(qs, *, after=None, before=None, size: int = PAGE_SIZE) -> Keyset
     )
 
 
-def status_counts(qs) -> dict[str, int]:
-    """``{status: n}`` of ``qs`` in one ``GROUP BY``."""
-    return dict(qs.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+COUNT_CAP = 10_000
+
+
+def status_counts(qs, statuses, *, cap: int | None = None) -> dict[str, int]:
+    """``{status: n}`` of ``qs``, each count stopping at ``cap + 1`` (shown as "more than ``cap``"): one
+    ``SELECT COUNT(*) FROM (… LIMIT cap + 1)`` per status, each an index range scan of at most ``cap + 1``
+    entries on ``(owner, status, -id)`` or ``(status, -id)``. A ``GROUP BY status`` over an enterprise
+    with 2,000,000 lists reads them all (2.7 s measured; ADR 0030); this costs the same at any size."""
+    cap = COUNT_CAP if cap is None else cap
+    counts = {}
+    for status in statuses:
+        n = qs.filter(status=status).order_by()[: cap + 1].count()
+        if n:
+            counts[status] = n
+    return counts
 
 
 def filter_documents(qs, *, status="", date_from=None, date_to=None, number="", owner=None, date_field=""):
@@ -71,8 +83,6 @@ def filter_documents(qs, *, status="", date_from=None, date_to=None, number="", 
 
 
 def _number_q(model, number):
-    from django.db.models import Q
-
     names = [n for n in ("order_no", "logistics_no", "cop_no", "invt_no", "pay_no") if _has(model, n)]
     q = Q()
     for name in names:
@@ -86,6 +96,19 @@ def _has(model, name) -> bool:
     except Exception:
         return False
     return True
+
+
+def enterprise_documents(model, organisation, seller_ids=()):
+    """The documents of ``model`` (one without a ``party``: inventory lists) that a user of
+    ``organisation`` sees, spelled out for the indexes: its own (``owner``), and those it filed for the
+    sellers ``seller_ids`` that authorise it now. The same rows as ``model.objects.visible_to(user)`` when
+    ``seller_ids`` are ``authorising_sellers_of(organisation, model.document_type)`` (a test holds them
+    equal); written this way so that a seller's page is an index range scan on ``(owner, …)`` instead of
+    an ``OR`` evaluated on every row of the enterprise (ADR 0030)."""
+    q = Q(owner_id=organisation.pk)
+    if seller_ids:
+        q |= Q(filer_id=organisation.pk, owner_id__in=list(seller_ids))
+    return model.objects.filter(q)
 
 
 def authorising_sellers_of(agent, document_type: str = DocumentType.INVENTORY, at=None):

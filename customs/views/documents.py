@@ -22,7 +22,7 @@ from django.views import View
 from customs.choices import CANCELLABLE, EDITABLE, DocStatus
 from customs.forms import DocumentFilterForm, ReasonForm, SellerChoiceForm, as_text, line_formset
 from customs.selectors import pages as page_selectors
-from customs.selectors.pages import filter_documents, keyset_page, status_counts
+from customs.selectors.pages import enterprise_documents, filter_documents, keyset_page, status_counts
 from customs.templatetags.customs_tags import amount
 from customs.validation import from_checks
 from customs.validation.problems import field_label
@@ -56,13 +56,19 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
 
     required_roles = ENTERPRISE
 
+    def _visible(self, user, owners):
+        """``visible_to``; for lists, the same rows spelled out so the (owner, …) indexes serve the page."""
+        if hasattr(self.kind.model, "party") or not owners:
+            return self.kind.model.objects.visible_to(user)
+        return enterprise_documents(self.kind.model, owners[0], [o.pk for o in owners[1:]])
+
     def get(self, request, kind=None):
         k = self.kind
         owners = owners_for(request.user, k.document_type)
         form = DocumentFilterForm(request.GET or None, sellers=owners if len(owners) > 1 else ())
         data = form.cleaned_data if form.is_valid() else {}
         owner = next((o for o in owners if o.pk == data.get("seller")), None)
-        base = k.model.objects.visible_to(request.user)
+        base = self._visible(request.user, owners)
         filters = {
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
@@ -77,7 +83,7 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
             before=int_param(request, "before"),
             size=page_selectors.PAGE_SIZE,
         )
-        counts = status_counts(filter_documents(base, **filters))
+        counts = status_counts(filter_documents(base, **filters), DocStatus.values)
         return render(
             request,
             "customs/documents/index.html",
@@ -88,13 +94,25 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
                 "rows": [
                     (doc, k.number(doc), [getattr(doc, attr) for _label, attr in k.columns]) for doc in page
                 ],
-                "counts": [(s, label, counts.get(s, 0)) for s, label in DocStatus.choices if counts.get(s)],
-                "total": sum(counts.values()),
+                **counted(counts),
                 "query": query_without(request, "after", "before"),
                 "status_query": query_without(request, "after", "before", "status"),
                 "agent": len(owners) > 1,
             },
         )
+
+
+def counted(counts: dict) -> dict:
+    """The status links: ``(status, label, n, more)``, ``more`` when the count stopped at the cap."""
+    cap = page_selectors.COUNT_CAP
+    rows = [
+        (s, label, min(counts[s], cap), counts[s] > cap) for s, label in DocStatus.choices if counts.get(s)
+    ]
+    return {
+        "counts": rows,
+        "total": sum(n for _s, _label, n, _more in rows),
+        "total_more": any(more for *_rest, more in rows),
+    }
 
 
 def shown(value) -> str:

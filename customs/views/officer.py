@@ -13,6 +13,7 @@ from customs.selectors import officer as selectors
 from customs.selectors import pages as page_selectors
 from customs.selectors.pages import keyset_page, status_counts
 from customs.views.common import OFFICERS, int_param, query_without
+from customs.views.documents import counted
 from portal.permissions import RoleRequiredMixin
 
 
@@ -54,8 +55,7 @@ class OfficerListsView(RoleRequiredMixin, View):
 
 
 def _counts(qs):
-    counts = status_counts(qs)
-    return [(s, label, counts[s]) for s, label in DocStatus.choices if counts.get(s)]
+    return counted(status_counts(qs, DocStatus.values))["counts"]
 
 
 class OfficerQueueView(RoleRequiredMixin, View):

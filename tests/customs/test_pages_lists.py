@@ -71,8 +71,8 @@ def test_the_index_shows_the_lists_with_counts_per_status(client, seller_user):
     body = response.content.decode()
     assert "COP-0001" in body and "COP-0002" in body
     assert 'data-status="DRAFT"' in body
-    counts = {s: n for s, _label, n in response.context["counts"]}
-    assert counts == {DocStatus.DRAFT: 2, DocStatus.WITHDRAWN: 1}
+    counts = {s: (n, more) for s, _label, n, more in response.context["counts"]}
+    assert counts == {DocStatus.DRAFT: (2, False), DocStatus.WITHDRAWN: (1, False)}
     response = client.get(reverse("customs:lists"), {"status": "WITHDRAWN"})
     assert [d.pk for d, *_ in response.context["rows"]] == [lists[0].pk]
     response = client.get(reverse("customs:lists"), {"number": "SO-0002"})
@@ -225,3 +225,44 @@ def test_a_draft_cannot_be_cancelled_and_the_page_says_why(client, seller_user):
     response = client.post(reverse("customs:lists-cancel", args=[inventory.pk]), {"reason": "x"}, follow=True)
     assert response.status_code == 200 and list(response.context["messages"])
     assert not inventory.cancellations.exists()
+
+
+def test_counts_stop_at_the_cap(client, seller_user, monkeypatch):
+    monkeypatch.setattr("customs.selectors.pages.COUNT_CAP", 1)
+    make(seller_user, 3)
+    client.force_login(seller_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("customs:lists"))
+    assert [(s, n, more) for s, _label, n, more in response.context["counts"]] == [(DocStatus.DRAFT, 1, True)]
+    assert "(more than 1)" in response.content.decode()
+
+
+def test_the_index_scope_is_visible_to(seller, seller_user, broker, authorise):
+    """The index spells the scope out for the indexes; it must be the rows visible_to gives, no more."""
+    from customs.selectors.pages import authorising_sellers_of, enterprise_documents
+    from customs.services.authorisations import authorisation_revoke
+
+    agent_user = user_of(broker)
+    made = authorise(seller, broker, DocumentType.INVENTORY)
+    own = make(seller_user, 2)
+    filed = services.list_create(
+        owner=seller,
+        by=agent_user,
+        head=list_head(cop_no="AG-1", order_no="AG-1", agent_code=""),
+        items=[item()],
+    )
+    other = make(user_of(enterprise("3301960088")), 1, ebc_code="", agent_code="", owner_code="")
+
+    def scope(user):
+        org = user.organisation
+        sellers = [s.pk for s in authorising_sellers_of(org, DocumentType.INVENTORY)]
+        return set(enterprise_documents(InventoryList, org, sellers).values_list("pk", flat=True))
+
+    def visible(user):
+        return set(InventoryList.objects.visible_to(user).values_list("pk", flat=True))
+
+    assert scope(seller_user) == visible(seller_user) == {x.pk for x in own} | {filed.pk}
+    assert scope(agent_user) == visible(agent_user) == {filed.pk}
+    authorisation_revoke(authorisation=made, by=seller_user)
+    assert scope(agent_user) == visible(agent_user) == set()
+    assert other[0].pk not in scope(seller_user)
