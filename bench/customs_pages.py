@@ -188,9 +188,9 @@ def main() -> None:
         ("large seller: first page", big_user, "/customs/lists/"),
         ("large seller: page in the middle", big_user, f"/customs/lists/?after={middle}"),
         ("large seller: status REJECTED", big_user, "/customs/lists/?status=REJECTED"),
-        ("large seller: order number", big_user, "/customs/lists/?number=PO1000000"),
+        ("large seller: order number", big_user, "/customs/lists/?number=PO1000001"),
         ("small seller: first page", small_user, "/customs/lists/"),
-        ("small seller: status CLOSED", small_user, "/customs/lists/?status=CLOSED"),
+        ("small seller: status DRAFT", small_user, "/customs/lists/?status=DRAFT"),
         ("officer: all lists", officer, "/customs/officer/lists/"),
         ("officer: status INSPECTION", officer, "/customs/officer/lists/?status=INSPECTION"),
     ):

@@ -204,7 +204,7 @@ class DocumentFilterForm(forms.Form):
         label=_("Number"),
         required=False,
         max_length=80,
-        help_text=_("Order, waybill or list number, or your reference: exactly."),
+        help_text=_("Order number, customs list number or your reference, exactly."),
     )
     seller = forms.TypedChoiceField(label=_("Seller"), required=False, coerce=int, empty_value=None)
 
@@ -225,6 +225,10 @@ class OfficerFilterForm(DocumentFilterForm):
 
     enterprise = forms.CharField(label=_("Enterprise code"), required=False, max_length=18)
     port = forms.CharField(label=_("Exit customs"), required=False, max_length=4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].help_text = _("Customs' inventory list number, exactly.")
 
 
 # --- authorisations -----------------------------------------------------------------------------------------

@@ -45,9 +45,8 @@ def lists_for_officers(*, status="", enterprise="", port="", date_from=None, dat
         qs = qs.filter(ie_date__gte=date_from)
     if date_to:
         qs = qs.filter(ie_date__lte=date_to)
-    if number:
-        n = number.strip()
-        qs = qs.filter(Q(invt_no=n) | Q(order_no=n) | Q(logistics_no=n) | Q(cop_no=n))
+    if number:  # customs' list number (indexed); an enterprise's own numbers are for its pages
+        qs = qs.filter(invt_no=number.strip())
     return qs
 
 

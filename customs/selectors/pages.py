@@ -66,9 +66,12 @@ def status_counts(qs, statuses, *, cap: int | None = None) -> dict[str, int]:
     return counts
 
 
-def filter_documents(qs, *, status="", date_from=None, date_to=None, number="", owner=None, date_field=""):
+def filter_documents(
+    qs, *, status="", date_from=None, date_to=None, number="", owner=None, date_field="", owner_ids=None
+):
     """The filters of the document pages: status, a period of ``date_field``, an exact business number (the
-    order number, waybill number, enterprise reference or customs' list number), and the seller."""
+    order number, waybill number, enterprise reference or customs' list number), and the seller. For
+    inventory lists of ``owner_ids`` the number is looked up index by index (``list_ids_by_number``)."""
     if status:
         qs = qs.filter(status=status)
     if owner is not None:
@@ -77,9 +80,27 @@ def filter_documents(qs, *, status="", date_from=None, date_to=None, number="", 
         qs = qs.filter(**{f"{date_field}__gte": date_from})
     if date_field and date_to:
         qs = qs.filter(**{f"{date_field}__lte": date_to})
-    if number:
+    if number and owner_ids is not None:
+        qs = qs.filter(pk__in=list_ids_by_number(owner_ids, number.strip()))
+    elif number:
         qs = qs.filter(_number_q(qs.model, number.strip()))
     return qs
+
+
+def list_ids_by_number(owner_ids, number: str) -> list[int]:
+    """Lists of ``owner_ids`` whose enterprise reference, customs list number or order number is ``number``:
+    three lookups on the ``(owner, cop_no)``, ``invt_no`` and ``(ebc_code, order_no)`` indexes (an ``OR`` of
+    the columns would read every list of the enterprise)."""
+    from customs.models import InventoryList
+    from registration.standing import standings_of
+
+    mine = InventoryList.objects.filter(owner_id__in=owner_ids)
+    found = set(mine.filter(cop_no=number).values_list("pk", flat=True))
+    found |= set(mine.filter(invt_no=number).values_list("pk", flat=True))
+    codes = [s.customs_code for s in standings_of(owner_ids).values() if s.customs_code]
+    if codes:
+        found |= set(mine.filter(ebc_code__in=codes, order_no=number).values_list("pk", flat=True))
+    return sorted(found)
 
 
 def _number_q(model, number):

@@ -75,6 +75,7 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
             "number": data.get("number", ""),
             "owner": owner,
             "date_field": k.date_field,
+            "owner_ids": None if hasattr(k.model, "party") else [o.pk for o in owners],
         }
         rows = filter_documents(base, status=data.get("status", ""), **filters).select_related("owner")
         page = keyset_page(

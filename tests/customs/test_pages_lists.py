@@ -77,6 +77,10 @@ def test_the_index_shows_the_lists_with_counts_per_status(client, seller_user):
     assert [d.pk for d, *_ in response.context["rows"]] == [lists[0].pk]
     response = client.get(reverse("customs:lists"), {"number": "SO-0002"})
     assert [d.pk for d, *_ in response.context["rows"]] == [lists[2].pk]
+    InventoryList.objects.filter(pk=lists[1].pk).update(invt_no="29012025E000000007")
+    for number in ("COP-0001", "29012025E000000007"):
+        response = client.get(reverse("customs:lists"), {"number": number})
+        assert [d.pk for d, *_ in response.context["rows"]] == [lists[1].pk]
 
 
 def test_the_index_pages_by_key_with_a_constant_number_of_queries(client, seller_user, monkeypatch):
