@@ -6,7 +6,10 @@ later, the last evening of a year (UTC is already in the next one at 16:00 Asia/
 Festival holiday and on a make-up working Saturday (调休).
 """
 
+import functools
+import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -34,3 +37,23 @@ def start_travel(when: datetime) -> time_machine.travel:
     travel = time_machine.travel(when, tick=True)
     travel.start()
     return travel
+
+
+# A test module that mentions none of these never reads the clock on purpose; ``make test-dates`` runs the
+# others (about two thirds of the suite) at each shifted date, which keeps CI under its time budget;
+# ``pytest --today=… --all-dates`` runs everything at one date. Broad rather than narrow: a false positive
+# costs seconds, a miss hides a bug.
+DATED = re.compile(
+    r"today|now\(|timezone|datetime|\bdate\b|date\(|_date\b|clock|time_machine|month|deadline|calendar|holiday|"
+    r"working_day|overdue|year|expir|travel|remind|statistic|retention|beat"
+)
+
+
+@functools.cache
+def _module_is_dated(path: str) -> bool:
+    return bool(DATED.search(Path(path).read_text(encoding="utf-8")))
+
+
+def touches_dates(item) -> bool:
+    """Whether the test's module mentions dates or time, or the test is marked ``dates``."""
+    return item.get_closest_marker("dates") is not None or _module_is_dated(str(item.path))

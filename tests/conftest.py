@@ -21,7 +21,11 @@ def pytest_addoption(parser):
         "--today",
         default=os.environ.get("PORTAL_TEST_TODAY", ""),
         help="run the suite as if the clock read this Asia/Shanghai date or date-time (YYYY-MM-DD[THH:MM]); "
-        "tests that start other processes (browser, e2e) keep the real clock and are deselected",
+        "tests that start other processes (browser, e2e) keep the real clock and are deselected, and so are "
+        "tests whose module never mentions a date or time (tests/clock.py touches_dates) unless --all-dates",
+    )
+    parser.addoption(
+        "--all-dates", action="store_true", help="with --today, run every test, not only dated ones"
     )
 
 
@@ -40,12 +44,15 @@ def pytest_unconfigure(config):
 
 def pytest_collection_modifyitems(config, items):
     shifted = config.getoption("--today")
+    everything = config.getoption("--all-dates")
     kept, dropped = [], []
     for item in items:
         real_processes = "browser" in item.keywords or "e2e" in item.keywords
         if real_processes:
             item.add_marker(pytest.mark.django_db(transaction=True))
-        (dropped if shifted and real_processes else kept).append(item)
+        real_processes = real_processes or "processes" in item.keywords
+        off_clock = shifted and not everything and not clock_module.touches_dates(item)
+        (dropped if shifted and (real_processes or off_clock) else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

@@ -16,7 +16,8 @@ from tests.customs.builders import item, list_head, order_head, order_item, paym
 from tests.customs.parties import user_of
 from tests.govmock.harness import SECRET, CallbackReceiver, Govmock
 
-pytestmark = pytest.mark.django_db
+# govmock runs as a process on the real clock: at a shifted date (make test-dates) its CA is not valid.
+pytestmark = [pytest.mark.django_db, pytest.mark.processes]
 FAST = {"*": {"service_time_ms": 0, "receipt_interval_ms": 0}}
 
 
@@ -69,7 +70,7 @@ def pump(until, timeout: float = 30):
                 + repr(
                     list(
                         Message.objects.values_list(
-                            "message_type", "status", "receipt_status", "receipt_info"
+                            "message_type", "status", "receipt_status", "receipt_info", "last_error"
                         )
                     )
                 )
