@@ -57,7 +57,7 @@ def test_the_claims_pages_give_the_number_of_days(client, supervisor, settings):
 
 
 def test_reviewer_comments_read_with_chinese_punctuation(client, enterprise_admin, reviewer):
-    """A comment reads 第 1 轮：… in Chinese and Round 1: … in English: the round and the comment are one sentence."""
+    """A comment reads 第 1 轮：… in Chinese and Round 1: … in English (round and comment: one sentence)."""
     filing = builders.returned(enterprise_admin, reviewer)
     client.force_login(enterprise_admin)
     for url in (f"/registration/filings/{filing.pk}/", f"/registration/filings/{filing.pk}/edit/submit/"):
