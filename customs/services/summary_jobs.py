@@ -199,9 +199,11 @@ def _finish(job: SummaryJob, status: str, *, summary=None, message: str = "") ->
 
 @transaction.atomic
 def _fail(job: SummaryJob, message: str) -> None:
-    SummaryJob.objects.filter(pk=job.pk, status=SummaryJobStatus.RUNNING).update(
+    updated = SummaryJob.objects.filter(pk=job.pk, status=SummaryJobStatus.RUNNING).update(
         status=SummaryJobStatus.FAILED, message=message[:500], finished_at=timezone.now()
     )
+    if not updated:  # expired meanwhile: already failed, and said so
+        return
     audit(
         verb=AuditVerb.UPDATE,
         target=job,
