@@ -9,7 +9,7 @@ from django.utils import translation
 
 from customs import summary_job_progress as progress
 from customs.choices import SummaryStatus
-from customs.models import InventoryList, SummaryDeclaration, SummaryJobStatus
+from customs.models import InventoryList, SummaryDeclaration, SummaryJob, SummaryJobStatus
 from customs.services import summaries
 from customs.services.summary_jobs import (
     SummaryJobRunning,
@@ -166,3 +166,20 @@ def test_progress_shows_the_step_the_service_reached(march, seller, seller_user,
         progress.report(job, "grouping")
         job.status = SummaryJobStatus.RUNNING
         assert progress.snapshot(job)["text"] == "正在汇总当月清单…"
+
+
+def test_a_job_expired_while_it_ran_keeps_none_of_its_work(march, seller, seller_user, monkeypatch):
+    closed_list(seller)
+    job = preview_job(seller_user)
+    real = progress.report
+
+    def expire_on_saving(job, phase):
+        real(job, phase)
+        if phase == "saving":  # what _expire_stale does when a new start finds the job too old
+            SummaryJob.objects.filter(pk=job.pk).update(status=SummaryJobStatus.FAILED)
+
+    monkeypatch.setattr(progress, "report", expire_on_saving)
+    summary_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == SummaryJobStatus.FAILED and job.summary is None
+    assert not SummaryDeclaration.objects.exists()
