@@ -254,5 +254,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MessageStatusEnum": "exchange.choices.MessageStatus",
         "QualificationEnum": "registration.choices.Qualification",
+        "CustomsDocumentTypeEnum": "customs.choices.DocumentType",
     },
 }
