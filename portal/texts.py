@@ -128,6 +128,16 @@ def render(kept) -> str:
             return msgid
 
 
+def bilingual(kept: dict) -> str:
+    """``中文 (English)`` of a kept text (``keep``): the record of a reason in both languages."""
+    rendered = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            rendered.append(render(kept))
+    zh, en = rendered
+    return zh if zh == en else f"{zh} ({en})"
+
+
 def clause(text) -> str:
     """A sentence used inside another: without its closing full stop ("原因：……。" never ends "。。")."""
     return str(text or "").strip().rstrip("。.；;").rstrip()

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("exchange/", include("exchange.urls")),
     path("registration/", include("registration.urls")),
+    # Account holding moved out of registration and kept its addresses (ADR 0026).
+    path("registration/", include("accounts.urls")),
     path("customs/", include("customs.urls")),
     path("inspection/", include("inspection.urls")),
     path("forex/", include("forex.urls")),

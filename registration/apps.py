@@ -21,16 +21,15 @@ class RegistrationConfig(AppConfig):
         from registration import links, matrix, panels
         from registration.models import EntityFiling, QualificationTask
         from registration.seeding import seed_registration
-        from registration.services import qualifications
+        from registration.services import holding, qualifications
         from registration.timeline import describe_filing_event, qualification_timeline
 
         view_all = "registration.view_all_entityfiling"
         review = "registration.review_entityfiling"
         supervise = "registration.countersign_entityfiling"
         settings_perm = "registration.manage_registration_settings"
-        claims_perm = "registration.resolve_organisationclaim"
         grant(Role.COMMERCE_REVIEWER, view_all, review)
-        grant(Role.COMMERCE_SUPERVISOR, view_all, review, supervise, settings_perm, claims_perm)
+        grant(Role.COMMERCE_SUPERVISOR, view_all, review, supervise, settings_perm)
         # System administrators keep the calendar and the reason list; they do not read filings or their
         # ID scans (ADR 0015).
         grant(Role.SYSTEM_ADMIN, settings_perm)
@@ -61,8 +60,6 @@ class RegistrationConfig(AppConfig):
         register_nav(_("Entity filings"), "registration:filings", enterprise, order=10)
         register_nav(_("Filing review"), "registration:queue", bureau, order=10)
         register_nav(_("Who holds an identity"), "registration:identities", bureau, order=15)
-        # Disputed and duplicate sign-ups for one credit code; reassigning an account (ADR 0017).
-        register_nav(_("Disputed sign-ups"), "registration:claims", [Role.COMMERCE_SUPERVISOR], order=20)
         register_nav(
             _("Working-day calendar"),
             "registration:calendar",
@@ -76,4 +73,6 @@ class RegistrationConfig(AppConfig):
             order=61,
         )
         panels.register()
+        # What the organisation's filings mean when its account changes hands (ADR 0026).
+        holding.register()
         register_seeder(seed_registration, order=10)

@@ -11,7 +11,6 @@ from portal.choices import Role
 
 REVIEW = "registration.review_entityfiling"
 SUPERVISE = "registration.countersign_entityfiling"
-CLAIMS = "registration.resolve_organisationclaim"
 
 
 def _active(user) -> None:
@@ -29,17 +28,6 @@ def ensure_applicant(filing, user) -> None:
         raise PermissionDenied(_("Only your organisation's enterprise staff can do this."))
     if filing.claim_id is not None and filing.claim.status == "RETIRED":
         raise PermissionDenied(_("Only your organisation's enterprise staff can do this."))
-
-
-def ensure_claims_officer(user) -> None:
-    """A commerce-bureau supervisor resolving disputed sign-ups (reviewers and enterprises may not)."""
-    _active(user)
-    if not user.has_perm(CLAIMS):
-        raise PermissionDenied(_("Only a commerce-bureau supervisor can resolve disputed sign-ups."))
-
-
-def can_resolve_claims(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(CLAIMS))
 
 
 def _no_conflict(filing, user) -> None:

@@ -1,10 +1,9 @@
 """Registration's state machines, declared once (``portal.workflow``; DOMAIN §1.3, ADR 0010, ADR 0027).
 
-``FILING``: a filing's statuses; ``TASK``: a qualification task's; ``CLAIM`` and ``VERIFICATION``: who holds
-an enterprise's account and whether the bureau verified it (ADR 0017). Services apply a move with
-``portal.workflow.transition`` (through ``services._common.move``, ``services.qualifications.task_move`` and
-``services.claims``); anything not listed raises ``TransitionNotAllowed`` (a message on pages, HTTP 409 in
-the API).
+``FILING``: a filing's statuses; ``TASK``: a qualification task's (an account's ``CLAIM`` and
+``VERIFICATION`` are in ``accounts.transitions``, ADR 0026). Services apply a move with
+``portal.workflow.transition`` (through ``services._common.move`` and ``services.qualifications.task_move``);
+anything not listed raises ``TransitionNotAllowed`` (a message on pages, HTTP 409 in the API).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,6 @@ from portal.workflow import Workflow
 from registration.choices import FilingStatus, TaskStatus
 from registration.choices import FilingStatus as S
 from registration.choices import TaskStatus as T
-from registration.models.claims import ClaimStatus, VerificationStatus
 
 VERB_LABELS = {
     "submit": _("submit"),
@@ -124,31 +122,4 @@ TASK = Workflow(
         "fail": _("not completed"),
     },
     states=TaskStatus,
-)
-
-# Who holds an organisation's account. A sign-up that found the code taken is PENDING until a supervisor
-# reassigns the account to it (the holder's claim is retired) or dismisses it.
-CLAIM = Workflow(
-    name="registration.claim",
-    label=_("sign-up"),
-    moves={
-        (ClaimStatus.PENDING, "reassign"): ClaimStatus.HOLDER,
-        (ClaimStatus.PENDING, "dismiss"): ClaimStatus.DISMISSED,
-        (ClaimStatus.HOLDER, "retire"): ClaimStatus.RETIRED,
-    },
-    verbs={"reassign": _("reassign"), "dismiss": _("dismiss"), "retire": _("retire")},
-    states=ClaimStatus,
-)
-# The bureau verifies an account by approving its first filing or by reassigning it; a take-over after the
-# waiting period leaves (or makes) it unverified.
-VERIFICATION = Workflow(
-    name="registration.verification",
-    label=_("account verification"),
-    moves={
-        (VerificationStatus.UNVERIFIED, "verify"): VerificationStatus.VERIFIED,
-        (VerificationStatus.VERIFIED, "verify"): VerificationStatus.VERIFIED,
-        (VerificationStatus.UNVERIFIED, "take_over"): VerificationStatus.UNVERIFIED,
-    },
-    verbs={"verify": _("verify"), "take_over": _("take over")},
-    states=VerificationStatus,
 )

@@ -2,15 +2,14 @@
 
 from django.urls import path
 
-from registration.views import claims, files, public, settings
-from registration.views.enterprise import filings, organisation, steps
+from registration.views import files, public, settings
+from registration.views.enterprise import filings, steps
 from registration.views.reviewer import identities, queue, review
 
 app_name = "registration"
 
 urlpatterns = [
     # Public.
-    path("signup/", public.SignupView.as_view(), name="signup"),
     path("verify/<str:token>/", public.verify, name="verify"),
     path("validate/<str:kind>/", public.validate, name="validate"),
     # Enterprise.
@@ -32,15 +31,11 @@ urlpatterns = [
         name="attachment",
     ),
     path("filings/<int:pk>/certificate.pdf", files.CertificateView.as_view(), name="certificate"),
-    path("organisation/credit-code/", organisation.CreditCodeView.as_view(), name="credit-code"),
     # Commerce bureau.
     path("review/", queue.QueueView.as_view(), name="queue"),
     path("identities/", identities.IdentityLookupView.as_view(), name="identities"),
     path("review/<int:pk>/", review.ReviewView.as_view(), name="review"),
     path("review/<int:pk>/<str:action>/", review.ReviewActionView.as_view(), name="review-action"),
-    path("claims/", claims.ClaimsView.as_view(), name="claims"),
-    path("claims/<int:pk>/", claims.ClaimDetailView.as_view(), name="claim"),
-    path("claims/sign-ups/<int:pk>/<str:action>/", claims.ClaimActionView.as_view(), name="claim-action"),
     path("calendar/", settings.CalendarView.as_view(), name="calendar"),
     path("calendar/<str:day>/remove/", settings.CalendarRemoveView.as_view(), name="calendar-remove"),
     path("reasons/", settings.ReasonsView.as_view(), name="reasons"),

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "portal",
     "exchange",
+    "accounts",
     "registration",
     "customs",
     "inspection",

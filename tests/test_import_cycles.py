@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = (
     "portal",
     "exchange",
+    "accounts",
     "registration",
     "customs",
     "inspection",

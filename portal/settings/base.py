@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 PROJECT_APPS = [
     "portal",
     "exchange",
+    "accounts",
     "registration",
     "customs",
     "inspection",

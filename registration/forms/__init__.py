@@ -14,18 +14,14 @@ from registration.forms.filing import (
 from registration.forms.review import (
     AssignForm,
     CalendarDayForm,
-    ClaimDecisionForm,
-    ClaimFilterForm,
     CommentForm,
     CountersignForm,
-    CreditCodeForm,
     NoteForm,
     QueueFilterForm,
     ReasonForm,
     ReturnForm,
     ReturnReasonForm,
 )
-from registration.forms.signup import SignupForm
 
 __all__ = [
     "STEPS",
@@ -33,11 +29,8 @@ __all__ = [
     "AttachmentForm",
     "BusinessForm",
     "CalendarDayForm",
-    "ClaimDecisionForm",
-    "ClaimFilterForm",
     "CommentForm",
     "CountersignForm",
-    "CreditCodeForm",
     "EntityForm",
     "NoteForm",
     "QueueFilterForm",
@@ -45,7 +38,6 @@ __all__ = [
     "RepresentativeForm",
     "ReturnForm",
     "ReturnReasonForm",
-    "SignupForm",
     "TypeForm",
     "initial_for",
     "next_step",

@@ -2,13 +2,6 @@
 
 from registration.models.attachment import FilingAttachment, private_storage
 from registration.models.calendar import HolidayCalendar
-from registration.models.claims import (
-    ClaimOrigin,
-    ClaimStatus,
-    OrganisationClaim,
-    OrganisationVerification,
-    VerificationStatus,
-)
 from registration.models.filing import DATA_FIELDS, EntityFiling, FilingCounter
 from registration.models.history import FilingSubmission
 from registration.models.qualification import QualificationTask
@@ -16,18 +9,13 @@ from registration.models.review import FieldComment, ReturnReason
 
 __all__ = [
     "DATA_FIELDS",
-    "ClaimOrigin",
-    "ClaimStatus",
     "EntityFiling",
     "FieldComment",
     "FilingAttachment",
     "FilingCounter",
     "FilingSubmission",
     "HolidayCalendar",
-    "OrganisationClaim",
-    "OrganisationVerification",
     "QualificationTask",
     "ReturnReason",
-    "VerificationStatus",
     "private_storage",
 ]

@@ -130,7 +130,7 @@ class EntityFiling(TimeStampedModel):
         help_text=_("Natural-person sellers file through a comprehensive service provider (rule E-7)."),
     )
     claim = models.ForeignKey(
-        "registration.OrganisationClaim",
+        "accounts.OrganisationClaim",
         verbose_name=_("made under the claim"),
         on_delete=models.PROTECT,
         null=True,

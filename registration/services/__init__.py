@@ -2,8 +2,6 @@
 writes the audit event, and leaves messages and notifications to go out after commit."""
 
 from registration.services.attachments import attachment_add, attachment_open, attachment_remove
-from registration.services.claims import claim_dismiss, claim_reassign
-from registration.services.credit_code import credit_code_record
 from registration.services.drafts import (
     filing_change,
     filing_create_draft,
@@ -23,17 +21,12 @@ from registration.services.review import (
     filing_return,
     reveal_id_number,
 )
-from registration.services.signup import enterprise_signup
 
 __all__ = [
     "attachment_add",
     "attachment_open",
     "attachment_remove",
-    "claim_dismiss",
-    "claim_reassign",
     "comment_add",
-    "credit_code_record",
-    "enterprise_signup",
     "filing_accept",
     "filing_approve",
     "filing_assign",

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import texts, workflow
@@ -136,12 +136,7 @@ def bilingual(text, params: dict | None = None) -> str:
 
 def bilingual_of(kept: dict) -> str:
     """``中文 (English)`` of a kept text (``portal.texts.keep``): the record of a reason in both languages."""
-    rendered = []
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            rendered.append(texts.render(kept))
-    zh, en = rendered
-    return zh if zh == en else f"{zh} ({en})"
+    return texts.bilingual(kept)
 
 
 def supervisors():

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.services import claims
 from portal import identifiers
 from portal.choices import AuditVerb
 from portal.crypto import encrypt_text
@@ -22,7 +23,6 @@ from registration.choices import (
 )
 from registration.models import DATA_FIELDS, EntityFiling, FilingAttachment
 from registration.policies import ensure_applicant
-from registration.services import claims
 from registration.services._common import (
     lock,
     move,

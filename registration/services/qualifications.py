@@ -80,8 +80,8 @@ def tasks_create(filing: EntityFiling) -> list[QualificationTask]:
 def held_for_credit_code(filing: EntityFiling) -> bool:
     """A legacy record has no credit code, and every department's message is keyed by one (protocol §4):
     its tasks wait, PENDING without a message, until the organisation records its credit code
-    (``services.legacy.credit_code_record`` sends them then; ADR 0018). Nothing is sent with a made-up or
-    empty code."""
+    (``accounts.services.credit_code.credit_code_record``; ``services.holding`` sends them then; ADR 0018).
+    Nothing is sent with a made-up or empty code."""
     return filing.is_legacy_record
 
 

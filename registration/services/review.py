@@ -9,6 +9,7 @@ from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from accounts.services import claims
 from portal import texts
 from portal.choices import AuditVerb
 from portal.services.audit import audit
@@ -16,7 +17,7 @@ from registration import clock
 from registration.choices import WITH_BUREAU
 from registration.models import DATA_FIELDS, EntityFiling, FieldComment, ReturnReason
 from registration.policies import REVIEW, ensure_reviewer, ensure_supervisor
-from registration.services import claims, lifecycle, qualifications
+from registration.services import lifecycle, qualifications
 from registration.services._common import (
     lock,
     move,

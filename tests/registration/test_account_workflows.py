@@ -9,17 +9,19 @@ import pytest
 from django.db import transaction
 from django.utils import translation
 
+from accounts import services as account_services
+from accounts.models import ClaimStatus, OrganisationClaim, OrganisationVerification, VerificationStatus
+from accounts.transitions import CLAIM, VERIFICATION
 from portal import workflow
 from portal.models import AuditEvent
 from portal.statemachine import TransitionNotAllowed
-from registration import services
-from registration.models import ClaimStatus, OrganisationClaim, OrganisationVerification, VerificationStatus
-from registration.transitions import CLAIM, FILING, TASK, VERIFICATION
+from registration.transitions import FILING, TASK
 from tests.registration.test_claims import _age, _dispute, _signup
 
 pytestmark = pytest.mark.django_db
 
-SERVICES = Path(__file__).resolve().parents[2] / "registration" / "services"
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ROOT / "registration" / "services"
 
 
 def _status_writes(path: Path) -> list[int]:
@@ -34,7 +36,7 @@ def _status_writes(path: Path) -> list[int]:
 
 
 def test_account_states_change_only_through_the_workflow():
-    assert _status_writes(SERVICES / "claims.py") == []
+    assert _status_writes(ROOT / "accounts" / "services" / "claims.py") == []
     assert _status_writes(SERVICES / "_common.py") == []
 
 
@@ -46,7 +48,7 @@ def test_the_tables_are_complete():
 
 def test_reassignment_moves_the_claim_the_holder_and_the_account_by_the_tables(supervisor):
     _org, squatter, pending = _dispute()
-    services.claim_reassign(claim=pending, by=supervisor, reason="核对营业执照原件")
+    account_services.claim_reassign(claim=pending, by=supervisor, reason="核对营业执照原件")
     moves = {
         (e.payload["action"], e.from_state, e.to_state)
         for e in AuditEvent.objects.filter(verb="transition", actor=supervisor)
@@ -64,7 +66,7 @@ def test_reassignment_moves_the_claim_the_holder_and_the_account_by_the_tables(s
 
 def test_a_retired_claim_cannot_move_again(supervisor):
     _org, squatter, pending = _dispute()
-    services.claim_reassign(claim=pending, by=supervisor, reason="核实")
+    account_services.claim_reassign(claim=pending, by=supervisor, reason="核实")
     retired = OrganisationClaim.objects.get(user=squatter)
     with translation.override("en"), transaction.atomic(), pytest.raises(TransitionNotAllowed) as info:
         workflow.transition(retired, "retire", by=supervisor, workflow=CLAIM)

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
+from accounts import services as account_services
 from portal.statemachine import TransitionNotAllowed
 from registration import services
 from registration.choices import FilingStatus
@@ -119,7 +120,7 @@ def test_activation_and_reinstatement_lock_in_one_order(enterprise_admin, review
 
 
 def _signup(username: str, code: str):
-    return services.enterprise_signup(
+    return account_services.enterprise_signup(
         uscc=code,
         name_cn=f"义乌市{username}电子商务有限公司",
         username=username,
@@ -130,8 +131,8 @@ def _signup(username: str, code: str):
 
 
 def test_two_first_signups_of_one_code_one_account_one_recorded_refusal():
+    from accounts.models import ClaimStatus, OrganisationClaim
     from portal.identifiers import make_uscc
-    from registration.models import ClaimStatus, OrganisationClaim
 
     code = make_uscc("91", "330782", "MA2RCE01")
     results = _race(2, lambda i: _signup(f"racer{i}", code))
@@ -149,8 +150,8 @@ def test_two_claims_of_one_expired_account_at_once_one_takes_it_over():
 
     from django.utils import timezone
 
+    from accounts.models import ClaimStatus, OrganisationClaim
     from portal.identifiers import make_uscc
-    from registration.models import ClaimStatus, OrganisationClaim
 
     code = make_uscc("91", "330782", "MA2RCE02")
     org, squatter = _signup("squatter", code)

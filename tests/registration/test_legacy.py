@@ -6,12 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from accounts import services as account_services
+from accounts.models import OrganisationVerification, VerificationStatus
 from exchange.models import Message
 from portal.identifiers import make_uscc
 from portal.models import Organisation
 from registration import payloads, services, validation
 from registration.choices import FilingStatus, Qualification, TaskStatus
-from registration.models import EntityFiling, OrganisationVerification, VerificationStatus
+from registration.models import EntityFiling
 from registration.validation import fields as checks
 from tests import factories
 from tests.registration import builders
@@ -24,7 +26,7 @@ CREDIT_CODE = make_uscc("91", "330782", "12345678")  # the credit code the same 
 
 
 def _legacy_signup(username="legacy", org_code="12345678-8", division_code="330782", **extra):
-    return services.enterprise_signup(
+    return account_services.enterprise_signup(
         uscc=extra.pop("uscc", ""),
         org_code=org_code,
         name_cn="义乌市老字号进出口有限公司",
@@ -129,7 +131,7 @@ def test_a_credit_code_and_an_organisation_code_are_not_both_given():
 def test_one_enterprise_whichever_code_it_signs_up_with(legacy_admin):
     """The credit code embeds the organisation code: signing up with either finds the one account."""
     with pytest.raises(ValidationError) as info:
-        services.enterprise_signup(
+        account_services.enterprise_signup(
             uscc=CREDIT_CODE,
             name_cn="义乌市老字号进出口有限公司",
             username="twin",
@@ -357,16 +359,16 @@ def test_recording_the_credit_code_checks_it(legacy_admin, enterprise_admin):
     ]
     for code, words in cases:
         with translation.override("en"), pytest.raises(ValidationError) as info:
-            services.credit_code_record(organisation=org, by=legacy_admin, uscc=code)
+            account_services.credit_code_record(organisation=org, by=legacy_admin, uscc=code)
         assert words in info.value.message_dict["uscc"][0], info.value.messages
     operator = factories.UserFactory(organisation=org, role="enterprise_operator")
     with pytest.raises(PermissionDenied):
-        services.credit_code_record(organisation=org, by=operator, uscc=CREDIT_CODE)
+        account_services.credit_code_record(organisation=org, by=operator, uscc=CREDIT_CODE)
     with pytest.raises(PermissionDenied):
-        services.credit_code_record(organisation=org, by=enterprise_admin, uscc=CREDIT_CODE)
+        account_services.credit_code_record(organisation=org, by=enterprise_admin, uscc=CREDIT_CODE)
     factories.EnterpriseFactory(code=CREDIT_CODE)
     with pytest.raises(ValidationError) as info:
-        services.credit_code_record(organisation=org, by=legacy_admin, uscc=CREDIT_CODE)
+        account_services.credit_code_record(organisation=org, by=legacy_admin, uscc=CREDIT_CODE)
     assert info.value.error_dict["uscc"][0].code == "organisation_exists"
     org.refresh_from_db()
     assert org.code == ORG_CODE
@@ -378,6 +380,6 @@ def test_a_credit_code_organisation_has_nothing_to_record(client, enterprise_adm
     posted = client.post("/registration/organisation/credit-code/", {"uscc": CREDIT_CODE})
     assert posted.status_code == 302 and posted["Location"] == "/registration/filings/"
     with pytest.raises(ValidationError):
-        services.credit_code_record(
+        account_services.credit_code_record(
             organisation=enterprise_admin.organisation, by=enterprise_admin, uscc=CREDIT_CODE
         )

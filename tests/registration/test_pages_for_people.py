@@ -125,7 +125,7 @@ def test_the_audit_page_shows_states_in_words(client, system_admin, enterprise_a
 
 # --- the claims page ------------------------------------------------------------------------------------
 def test_the_claims_page_says_how_many_days(client, supervisor, settings):
-    from registration.services import claims
+    from accounts.services import claims
 
     doc = _get(client, supervisor, "/registration/claims/")
     lead = doc.xpath("//p[@class='lead']")[0].text_content()

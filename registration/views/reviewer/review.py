@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts import policies as account_policies
+from accounts.services import claims
 from portal.permissions import RoleRequiredMixin
 from portal.statemachine import allowed_verbs
 from registration import policies, presenters, services
@@ -16,7 +18,6 @@ from registration.forms import (
     ReasonForm,
     ReturnForm,
 )
-from registration.services import claims
 from registration.transitions import TRANSITIONS
 from registration.views._helpers import run, visible_filing
 from registration.views.reviewer.queue import BUREAU_ROLES
@@ -61,7 +62,7 @@ class ReviewView(RoleRequiredMixin, View):
             may_decide=filing.assigned_to_id in (None, user.pk) or policies.can_supervise(user),
             id_revealed=reveal_id,
             account_verified=claims.is_verified(filing.owner),
-            may_resolve_claims=policies.can_resolve_claims(user),
+            may_resolve_claims=account_policies.can_resolve_claims(user),
         )
         return render(request, "registration/review.html", context)
 

@@ -1,9 +1,14 @@
-"""Who holds an enterprise's account (ADR 0017): sign-up claims, the takeover of an unverified account after
-the waiting period, the commerce bureau's reassignment and dismissal, and verification on approval.
+"""Who holds an enterprise's account (ADR 0017, ADR 0026): sign-up claims, the takeover of an unverified
+account after the waiting period, the commerce bureau's reassignment and dismissal, and verification on
+approval.
 
-Lock order, everywhere: the organisation's ``OrganisationVerification`` row, then its claims, then its
-filings (``_common.lock``). Sign-up, takeover, reassignment, a new draft and an approval therefore serialise
-on the one organisation without deadlocking each other.
+Lock order, everywhere: the organisation's ``OrganisationVerification`` row, then its claims, then the
+records of the apps that file for it (their ``accounts.hooks``). Sign-up, takeover, reassignment, a new draft
+and an approval therefore serialise on the one organisation without deadlocking each other.
+
+Public functions for other apps (the contract of ADR 0026): ``lock_verification``, ``is_verified``,
+``verification_of``, ``holder_of``, ``mark_verified``, ``current_claim_for_new_filing``, ``claim_after_days``
+and ``organisation_for_code``.
 """
 
 from datetime import timedelta
@@ -12,53 +17,34 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Count
 from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts import hooks
+from accounts.hooks import Refused
+from accounts.models import (
+    ClaimOrigin,
+    ClaimStatus,
+    OrganisationClaim,
+    OrganisationVerification,
+    VerificationStatus,
+)
+from accounts.policies import ensure_claims_officer
+from accounts.transitions import CLAIM, VERIFICATION
 from portal import identifiers, texts, workflow
 from portal.choices import AuditVerb, OrganisationKind, Role
 from portal.models import Invitation, Organisation, User
 from portal.services.audit import audit
 from portal.services.notifications import notify, users_with_role
-from registration import clock, legacy
-from registration.choices import IN_FLIGHT, FilingStatus
-from registration.models import (
-    ClaimOrigin,
-    ClaimStatus,
-    EntityFiling,
-    OrganisationClaim,
-    OrganisationVerification,
-    VerificationStatus,
-)
-from registration.policies import ensure_claims_officer
-from registration.services._common import bilingual_of, lock, move, save_status, tell_bureau
-from registration.transitions import CLAIM, VERIFICATION
+from registration import legacy
 
-# A filing in these statuses shows the holder is pursuing its filing with the bureau: no takeover.
-WITH_BUREAU_OR_DECIDED = frozenset(
-    {
-        FilingStatus.SUBMITTED,
-        FilingStatus.UNDER_REVIEW,
-        FilingStatus.REJECT_PENDING,
-        FilingStatus.APPROVED,
-        FilingStatus.ACTIVE,
-        FilingStatus.SUSPENDED,
-    }
-)
-# Qualifications were (or are being) registered for the holder: the bureau revokes first, then reassigns.
-REVOKE_FIRST = frozenset({FilingStatus.APPROVED, FilingStatus.ACTIVE, FilingStatus.SUSPENDED})
 INVITATION_DAYS = 7
 
-
-class Refused(Exception):
-    """The code already has an account that cannot be claimed now (the caller records the attempt)."""
-
-    def __init__(self, organisation):
-        super().__init__(organisation.pk)
-        self.organisation = organisation
+__all__ = ["Refused"]
 
 
 def claim_after_days() -> int:
@@ -125,10 +111,7 @@ def claimable(organisation, *, now=None) -> bool:
     cutoff = (now or timezone.now()) - timedelta(days=claim_after_days())
     if holder.holder_since > cutoff:
         return False
-    filings = EntityFiling.objects.filter(owner=organisation)
-    if filings.filter(status__in=list(WITH_BUREAU_OR_DECIDED)).exists():
-        return False
-    return not filings.filter(submitted_at__gt=cutoff).exists()
+    return not hooks.takeover_blocked(organisation, cutoff=cutoff)
 
 
 # --- sign-up ------------------------------------------------------------------------------------------------
@@ -186,7 +169,7 @@ def take_over(organisation, *, details: dict, now) -> None:
         organisation,
         holder,
         by=None,
-        reason=bilingual_of(reason_text),
+        reason=texts.bilingual(reason_text),
         reason_text=reason_text,
         now=now,
         only_editable=True,
@@ -234,7 +217,7 @@ def welcome_taker(organisation, user) -> None:
         title=gettext_lazy("The unverified account of %(code)s was taken over by a new sign-up"),
         body=gettext_lazy("It had been unverified with no filing submitted for %(days)d days."),
         params=params,
-        url=reverse("registration:claim", args=[organisation.pk]),
+        url=reverse("accounts:claim", args=[organisation.pk]),
     )
 
 
@@ -284,7 +267,7 @@ def record_refusal(organisation, details: dict) -> OrganisationClaim:
                 "email": claim.email,
                 "name": claim.name_cn,
             },
-            url=reverse("registration:claim", args=[organisation.pk]),
+            url=reverse("accounts:claim", args=[organisation.pk]),
         )
     return claim
 
@@ -359,11 +342,7 @@ def claim_reassign(*, claim, by, reason: str) -> OrganisationClaim:
 
 def _ensure_nothing_in_force(organisation) -> None:
     """A reassignment waits until no filing of the organisation is approved or in force."""
-    in_force = list(
-        EntityFiling.objects.filter(owner=organisation, status__in=list(REVOKE_FIRST)).values_list(
-            "filing_no", flat=True
-        )
-    )
+    in_force = hooks.in_force(organisation)
     if in_force:
         raise ValidationError(
             _(
@@ -499,9 +478,14 @@ def _retire(
     although they are closed by then: it is how they learn of it), closed and taken out of the organisation,
     and invitations not yet accepted are withdrawn."""
     holder = holder or _existing_holder(organisation)
-    EntityFiling.objects.filter(owner=organisation, claim__isnull=True).update(claim=holder)
-    _discard_open_filings(
-        organisation, by=by, reason=reason, reason_text=reason_text, now=now, only_editable=only_editable
+    hooks.on_retired(
+        organisation,
+        holder,
+        by=by,
+        reason=reason,
+        reason_text=reason_text,
+        now=now,
+        only_editable=only_editable,
     )
     users = list(User.objects.filter(organisation=organisation).order_by("pk"))
     retired_users = [u.username for u in users if u.is_active]
@@ -543,25 +527,6 @@ def _existing_holder(organisation) -> OrganisationClaim:
         division_code=organisation.division_code,
         holder_since=organisation.created_at,
     )
-
-
-def _discard_open_filings(organisation, *, by, reason: str, reason_text, now, only_editable: bool) -> None:
-    """Withdraw the organisation's open filings; ``only_editable``: a filing with the bureau stops it all."""
-    for filing in EntityFiling.objects.filter(owner=organisation, status__in=list(IN_FLIGHT)).order_by("pk"):
-        filing = lock(filing)
-        if filing.status not in IN_FLIGHT:
-            continue
-        if only_editable and filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
-            raise Refused(organisation)  # submitted while the takeover was being decided
-        move(filing, verb="discard", by=by, reason=reason, reason_text=reason_text)
-        clock.clock_pause(filing, now=now)
-        save_status(filing, "clock_banked_days", "clock_running_since", "clock_due_on")
-        if filing.first_submitted_at and filing.assigned_to_id:
-            tell_bureau(
-                filing,
-                verb="discarded",
-                title=gettext_lazy("Filing %(no)s was withdrawn: its organisation's account changed hands"),
-            )
 
 
 def _close_users(users, *, organisation, claim, by, reason: str) -> None:
@@ -629,8 +594,6 @@ def _mail_claimant(claim, *, subject, body, params: dict) -> None:
 
 def pending_counts() -> dict[int, int]:
     """Pending sign-ups per organisation (the supervisors' list)."""
-    from django.db.models import Count
-
     return dict(
         OrganisationClaim.objects.filter(status=ClaimStatus.PENDING)
         .values_list("organisation")

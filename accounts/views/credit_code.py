@@ -5,11 +5,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.forms import CreditCodeForm
+from accounts.services.credit_code import credit_code_record
 from portal.choices import Role
 from portal.permissions import RoleRequiredMixin
-from registration import legacy, services
-from registration.forms import CreditCodeForm
-from registration.views._helpers import run
+from portal.views.scoped import run_service as run
+from registration import legacy
 
 
 class CreditCodeView(RoleRequiredMixin, View):
@@ -19,7 +20,7 @@ class CreditCodeView(RoleRequiredMixin, View):
         organisation = request.user.organisation
         return render(
             request,
-            "registration/credit_code.html",
+            "accounts/credit_code.html",
             {"form": form, "organisation": organisation, "org_code": legacy.printed(organisation.code)},
         )
 
@@ -38,7 +39,7 @@ class CreditCodeView(RoleRequiredMixin, View):
         form = CreditCodeForm(request.POST)
         if form.is_valid() and run(
             request,
-            services.credit_code_record,
+            credit_code_record,
             form=form,
             organisation=request.user.organisation,
             by=request.user,

@@ -1,7 +1,8 @@
 """The commerce bureau's supervisors: disputed and duplicate sign-ups, and reassigning an account (ADR 0017).
 
-Only users holding ``registration.resolve_organisationclaim`` (commerce-bureau supervisors) open these
-pages; reviewers, other officers and enterprise users get 403.
+Only users holding ``accounts.resolve_organisationclaim`` (commerce-bureau supervisors) open these pages;
+reviewers, other officers and enterprise users get 403. The detail page lists the organisation's filings by
+claim (read from registration's models: accounts reads registration, never the other way, ADR 0026).
 """
 
 from django.contrib import messages
@@ -11,14 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts import policies
+from accounts.forms import ClaimDecisionForm, ClaimFilterForm
+from accounts.models import ClaimStatus, OrganisationClaim
+from accounts.services import claims
 from portal.choices import OrganisationKind, Role
 from portal.models import Organisation
 from portal.permissions import RoleRequiredMixin
-from registration import divisions, legacy, policies, presenters, services
-from registration.forms import ClaimDecisionForm, ClaimFilterForm
-from registration.models import ClaimStatus, EntityFiling, OrganisationClaim
-from registration.services import claims
-from registration.views._helpers import run
+from portal.views.scoped import run_service as run
+from registration import divisions, legacy, presenters
+from registration.models import EntityFiling
 
 
 class _ClaimsMixin(RoleRequiredMixin):
@@ -40,9 +43,9 @@ class ClaimsView(_ClaimsMixin, View):
             show = form.cleaned_data["show"] or "pending"
             query = form.cleaned_data["q"].strip()
         qs = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).annotate(
-            pending=Count("registration_claims", filter=Q(registration_claims__status=ClaimStatus.PENDING)),
-            claims_total=Count("registration_claims"),
-            last_claim=Max("registration_claims__created_at"),
+            pending=Count("account_claims", filter=Q(account_claims__status=ClaimStatus.PENDING)),
+            claims_total=Count("account_claims"),
+            last_claim=Max("account_claims__created_at"),
         )
         qs = qs.filter(pending__gt=0) if show == "pending" else qs.filter(claims_total__gt=1)
         if query:
@@ -51,12 +54,12 @@ class ClaimsView(_ClaimsMixin, View):
                 Q(code__icontains=query) | Q(name_cn__icontains=query), organisation=OuterRef("pk")
             )
             qs = qs.filter(Q(code__icontains=query) | Q(name_cn__icontains=query) | Exists(matching_claims))
-        page = Paginator(qs.select_related("registration_verification").order_by("-last_claim"), 25).get_page(
+        page = Paginator(qs.select_related("account_verification").order_by("-last_claim"), 25).get_page(
             request.GET.get("page")
         )
         return render(
             request,
-            "registration/claims.html",
+            "accounts/claims.html",
             {"form": form, "page_obj": page, "show": show, "days": claims.claim_after_days()},
         )
 
@@ -84,7 +87,7 @@ class ClaimDetailView(_ClaimsMixin, View):
             claim.city = divisions.city_name(claim.division_code)
         return render(
             request,
-            "registration/claim_detail.html",
+            "accounts/claim_detail.html",
             {
                 "organisation": organisation,
                 "printed_code": legacy.printed(organisation.code),
@@ -102,16 +105,16 @@ class ClaimDetailView(_ClaimsMixin, View):
 class ClaimActionView(_ClaimsMixin, View):
     ACTIONS = {
         "reassign": (
-            services.claim_reassign,
+            claims.claim_reassign,
             lambda: _("The account was reassigned; the claimant is invited."),
         ),
-        "dismiss": (services.claim_dismiss, lambda: _("The sign-up was dismissed; the claimant is told.")),
+        "dismiss": (claims.claim_dismiss, lambda: _("The sign-up was dismissed; the claimant is told.")),
     }
 
     def post(self, request, pk: int, action: str):
         claim = get_object_or_404(OrganisationClaim, pk=pk)
         if action not in self.ACTIONS:
-            return redirect("registration:claim", pk=claim.organisation_id)
+            return redirect("accounts:claim", pk=claim.organisation_id)
         service, success = self.ACTIONS[action]
         form = ClaimDecisionForm(request.POST, claim_pk=claim.pk)
         if not form.is_valid():
@@ -127,4 +130,4 @@ class ClaimActionView(_ClaimsMixin, View):
                 reason=form.cleaned_data["reason"],
                 success=success(),
             )
-        return redirect("registration:claim", pk=claim.organisation_id)
+        return redirect("accounts:claim", pk=claim.organisation_id)

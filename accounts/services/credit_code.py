@@ -1,28 +1,24 @@
 """A legacy organisation records the credit code it was issued after the reform (ADR 0018).
 
 The credit code of the same enterprise embeds its organisation code at characters 9–17 (GB 32100), so the
-link between the two is checked by the codes themselves. Recording it turns the organisation's code and its
-legacy records (every one not yet closed) into credit-code ones, and sends the qualification messages an
-approved legacy record held.
+link between the two is checked by the codes themselves. Recording it changes the organisation's code; the
+apps that file for it convert their open legacy records (``accounts.hooks.on_credit_code``: registration
+turns its filings into credit-code ones and sends the qualification messages an approved one held).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from accounts import hooks
+from accounts.services import claims
+from accounts.services.signup import already_registered_error
 from portal import identifiers
 from portal.choices import AuditVerb, Role
 from portal.models import Organisation
 from portal.services.audit import audit
 from registration import legacy
-from registration.choices import TERMINAL, FilingStatus
-from registration.models import EntityFiling
-from registration.services import claims, qualifications
-from registration.services._common import lock, tell_applicant, tell_bureau
-from registration.services.signup import already_registered_error
 from registration.validation import fields as checks
-from registration.validation.identity import identity_key_for
 
 
 def _problems(organisation, code: str) -> list[str]:
@@ -81,32 +77,5 @@ def credit_code_record(*, organisation, by, uscc: str) -> Organisation:
         to_state=code,
         payload={"action": "credit_code_recorded"},
     )
-    for filing in EntityFiling.objects.filter(owner=organisation, is_legacy_record=True).exclude(
-        status__in=list(TERMINAL)
-    ):
-        _convert(lock(filing), code, by)
+    hooks.on_credit_code(organisation, code=code, by=by)
     return organisation
-
-
-def _convert(filing: EntityFiling, code: str, by) -> None:
-    filing.uscc, filing.is_legacy_record = code, False
-    filing.identity_key = identity_key_for(filing)
-    filing.updated_by = by
-    filing.save(update_fields=["uscc", "is_legacy_record", "identity_key", "updated_by", "updated_at"])
-    audit(
-        verb=AuditVerb.UPDATE,
-        target=filing,
-        actor=by,
-        payload={"fields": ["uscc"], "action": "credit_code_recorded"},
-    )
-    sent = qualifications.release_for_credit_code(filing) if filing.status == FilingStatus.APPROVED else 0
-    params = {"code": code}
-    title = gettext_lazy("Credit code %(code)s recorded for filing %(no)s")
-    body = (
-        gettext_lazy("The qualification messages that waited for it have been sent to the departments.")
-        if sent
-        else ""
-    )
-    tell_applicant(filing, verb="credit_code_recorded", title=title, body=body, params=params)
-    if filing.first_submitted_at:
-        tell_bureau(filing, verb="credit_code_recorded", title=title, body=body, params=params)

@@ -1,4 +1,7 @@
-"""Who holds an enterprise's account, and whether the commerce bureau has verified it (ADR 0017).
+"""Who holds an enterprise's account, and whether the commerce bureau has verified it (ADR 0017, ADR 0026).
+
+The tables keep the names they had in registration (``registration_organisationclaim``,
+``registration_organisationverification``): the models moved, the data did not (ADR 0026).
 
 Self-service sign-up lets anyone type a valid credit code. The organisation it creates is therefore
 *unverified* until the bureau approves its first filing; each sign-up for an identity is an
@@ -45,7 +48,7 @@ class OrganisationClaim(models.Model):
         "portal.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
-        related_name="registration_claims",
+        related_name="account_claims",
     )
     code = models.CharField(_("code signed up with"), max_length=18, db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=ClaimStatus.choices, db_index=True)
@@ -92,6 +95,7 @@ class OrganisationClaim(models.Model):
     retired_users = models.JSONField(_("users deactivated"), default=list, blank=True)
 
     class Meta:
+        db_table = "registration_organisationclaim"
         verbose_name = _("organisation claim")
         verbose_name_plural = _("organisation claims")
         ordering = ["-created_at", "-id"]
@@ -118,7 +122,7 @@ class OrganisationVerification(models.Model):
         "portal.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
-        related_name="registration_verification",
+        related_name="account_verification",
     )
     status = models.CharField(
         _("verification"),
@@ -137,6 +141,7 @@ class OrganisationVerification(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "registration_organisationverification"
         verbose_name = _("organisation verification")
         verbose_name_plural = _("organisation verifications")
 

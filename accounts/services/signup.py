@@ -1,5 +1,5 @@
 """Self-service sign-up of an enterprise: its organisation (one per enterprise identity) and first
-administrator, or the takeover of an unverified account that was left without a filing (ADR 0017).
+administrator, or the takeover of an unverified account that was left without a filing (ADR 0017, ADR 0026).
 
 An enterprise signs up with its unified social credit code, or, if it was registered before the credit-code
 reform and has none yet, with its organisation code (a legacy organisation, ADR 0018).
@@ -12,13 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.hooks import Refused
+from accounts.models import ClaimOrigin, OrganisationVerification
+from accounts.services import claims
 from portal import accounts, identifiers
 from portal.choices import AuditVerb, OrganisationKind, Role
 from portal.models import Organisation, User
 from portal.services.audit import audit
 from portal.services.users import save_new_account
-from registration.models import ClaimOrigin, OrganisationVerification
-from registration.services import claims
 from registration.validation import fields as checks
 
 
@@ -138,7 +139,7 @@ def enterprise_signup(
     try:
         with transaction.atomic():
             return _signup(details, password)
-    except claims.Refused as refused:
+    except Refused as refused:
         claims.record_refusal(refused.organisation, details)
         raise already_registered_error() from None
 
@@ -148,7 +149,7 @@ def _signup(details: dict, password: str) -> tuple[Organisation, User]:
     existing = claims.organisation_for_code(details["code"])
     if existing is not None:
         if claims.lock_verification(existing.pk) is None or not claims.claimable(existing, now=now):
-            raise claims.Refused(existing)
+            raise Refused(existing)
         claims.take_over(existing, details=details, now=now)
         user = _administrator(existing, details, password)
         claims.start_holding(existing, details=details, user=user, origin=ClaimOrigin.TAKEOVER, now=now)
@@ -165,7 +166,7 @@ def _signup(details: dict, password: str) -> tuple[Organisation, User]:
             )
     except IntegrityError:
         # Another sign-up for the same code committed a moment ago.
-        raise claims.Refused(Organisation.objects.get(code=details["code"])) from None
+        raise Refused(Organisation.objects.get(code=details["code"])) from None
     OrganisationVerification.objects.create(organisation=organisation)
     user = _administrator(organisation, details, password)
     audit(
