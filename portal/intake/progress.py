@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.intake.choices import TERMINAL, ImportPhase, ImportStatus
 
@@ -83,13 +84,17 @@ def describe(job, snap: dict) -> str:
             }
         return _("%(phase)s…") % {"phase": label}
     if status == ImportStatus.SUCCEEDED:
-        return _("Imported %(rows)s rows.") % {"rows": f"{job.rows_total or 0:,}"}
+        rows = job.rows_total or 0
+        return ngettext("Imported %(rows)s row.", "Imported %(rows)s rows.", rows) % {"rows": f"{rows:,}"}
     if status == ImportStatus.REJECTED:
         if job.message:
             return _("The file was refused: %(reason)s Nothing was saved.") % {"reason": job.message_text}
-        return _(
+        return ngettext(
+            "%(count)s problem was found; nothing was saved. Download the error workbook, correct the "
+            "marked cell and upload it again.",
             "%(count)s problems were found; nothing was saved. Download the error workbook, correct the "
-            "marked cells and upload it again."
+            "marked cells and upload it again.",
+            job.problem_count,
         ) % {"count": f"{job.problem_count:,}"}
     if status == ImportStatus.FAILED:
         return job.message_text or _("The import failed; nothing was saved.")
