@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from portal.intake.choices import TERMINAL, ImportPhase, ImportStatus
 
@@ -67,6 +67,18 @@ def snapshot(job) -> dict:
         "percent": percent,
         "finished": finished,
     }
+
+
+# What an importer's counts (``persist``'s return value) mean, for the job page; an unknown name shows as is.
+COUNT_LABELS = {
+    "created": pgettext_lazy("import count", "Saved as new"),
+    "unchanged": pgettext_lazy("import count", "Already there, unchanged"),
+}
+
+
+def count_lines(counts: dict | None) -> list[tuple[str, int]]:
+    """``{"created": 2}`` → ``[("Saved as new", 2)]`` in the reader's language."""
+    return [(str(COUNT_LABELS.get(name, name)), value) for name, value in (counts or {}).items()]
 
 
 def describe(job, snap: dict) -> str:
