@@ -8,8 +8,10 @@ Through the pages (the seller, logged in):
 - /customs/lists/<pk>/: each list's status as customs' receipts arrive (2 declared, waiting for its
   documents → 399 after the order, payment receipt and waybill → 800 after arrival → 899 after departure),
   with the codes explained on its timeline;
-- /customs/summaries/: preview the month the lists closed in (the clock moved into the next month: a month
-  can be summarised once it has ended), send it; customs' 702/792 receipts form the export declaration;
+- /customs/summaries/: preview the month the lists closed in (the test process's clock, which the live
+  server reads, moved into the next month: a month can be summarised once it has ended), then send it on
+  the real clock (the worker and govmock cannot travel); customs' 702/792 receipts form the export
+  declaration;
 - /customs/declarations/<pk>/ and its certificate page and PDF.
 
 Not through pages here: the order and the payment receipt (the seller's and the payment enterprise's) and
@@ -278,9 +280,10 @@ def test_a_seller_takes_a_month_of_parcels_to_the_certificate(seller_page, parti
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         _shot(page, "summary-preview")
-        with page.expect_navigation():
-            page.click("form[action$='/submit/'] button")
-        _shot(page, "summary-sent")
+    # Sent on the real clock: the worker and govmock run on it (a message dated next month would wait).
+    with page.expect_navigation():
+        page.click("form[action$='/submit/'] button")
+    _shot(page, "summary-sent")
 
     # Customs' 702 and 792 receipts form the export declaration; its number and certificate are on the pages.
     declaration = stack.wait_for(
