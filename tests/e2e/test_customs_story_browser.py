@@ -20,13 +20,16 @@ the waybill, arrival and departure reports (the logistics enterprise's) are file
 users would; orders, payments and waybills have pages of their own, tested in tests/browser; arrival and
 departure reports have no page.
 
+A second test reads the deadlines page in the browser on 20 February 2026 (the test's clock), when
+January's deadline, the 15th, falls inside the Spring Festival holiday.
+
 Screenshots of each main page go to ``var/screenshots/customs-story-*.png`` (gitignored) for a person to look
 at.
 """
 
 import io
 import time
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -38,7 +41,8 @@ from openpyxl import load_workbook
 from customs import services
 from customs.choices import DocStatus
 from customs.models import ExportDeclaration, InventoryList
-from registration.choices import EntityType, Subtype
+from registration.choices import CalendarKind, EntityType, Subtype
+from registration.models import HolidayCalendar
 from tests.customs.builders import (
     LOGISTICS_CODE,
     PAYMENT_CODE,
@@ -51,6 +55,7 @@ from tests.customs.builders import (
 )
 from tests.customs.imports_kit import column, list_rows, workbook
 from tests.customs.parties import enterprise, user_of
+from tests.customs.summary_kit import SHANGHAI, closed_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -302,3 +307,27 @@ def test_a_seller_takes_a_month_of_parcels_to_the_certificate(seller_page, parti
     assert declaration.entry_id in page.inner_text("main")
     pdf = page.request.get(f"/customs/declarations/{declaration.pk}/certificate/?format=pdf")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+
+def test_the_deadlines_page_moves_a_15th_inside_the_spring_festival(seller_page, parties):
+    """January 2026's summary is due on 15 February, inside the Spring Festival (15–23 February off,
+    Saturdays 14 and 28 worked): the page, on 20 February 2026, says 24 February, due in 4 days."""
+    days = dict.fromkeys(range(15, 24), CalendarKind.HOLIDAY) | {
+        14: CalendarKind.MAKEUP_WORKDAY,
+        28: CalendarKind.MAKEUP_WORKDAY,
+    }
+    for day, kind in days.items():
+        HolidayCalendar.objects.update_or_create(date=date(2026, 2, day), defaults={"kind": kind})
+    closed_list(parties["seller"], closed_at=datetime(2026, 1, 20, 9, 0, tzinfo=SHANGHAI))
+    page = seller_page
+    with time_machine.travel(datetime(2026, 2, 20, 10, 0, tzinfo=SHANGHAI), tick=True):
+        _login(page, parties["user"])
+        page.goto("/customs/summaries/")
+        with page.expect_navigation():
+            page.click("main a[href='/customs/summaries/deadlines/']")
+        row = page.locator("[data-testid=summary-deadlines] tr[data-month='2026-01']")
+        _shot(page, "deadlines")
+        assert row.locator("[data-testid=deadline]").inner_text() == "2026-02-24"
+        assert "Due in 4 days" in row.inner_text()
+        assert page.locator("[data-testid=summary-deadlines] tbody tr").count() == 1
+        assert "Today is 2026-02-20" in page.inner_text("main")
