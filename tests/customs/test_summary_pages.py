@@ -61,6 +61,8 @@ def test_declaration_pages_and_certificate(client, seller_user, clock):
     assert 'data-testid="certificate-link"' in detail and declaration.lists.first().invt_no in detail
     certificate = client.get(f"/customs/declarations/{declaration.pk}/certificate/").content.decode()
     assert declaration.entry_id in certificate and "?format=pdf" in certificate
+    for weight in (declaration.gross_weight, declaration.net_weight):  # kilograms to 3 places, both alike
+        assert f"<dd>{weight:.3f}</dd>" in certificate
     pdf = client.get(f"/customs/declarations/{declaration.pk}/certificate/?format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
