@@ -152,6 +152,9 @@ def _wait_for_import(page, timeout: float = 120) -> list[str]:
             raise AssertionError(f"the import did not end on the page (bar at {seen})")
         time.sleep(0.2)
     page.wait_for_selector(".import-progress:not([data-progress-url])")
+    assert seen == sorted(seen, key=int), f"the bar went back: {seen}"
+    assert page.locator(".import-progress progress").get_attribute("value") == "100"
+    assert page.get_attribute("[data-progress-text]", "aria-live") == "polite"
     return seen
 
 
