@@ -27,8 +27,16 @@ class CustomsConfig(AppConfig):
         from customs.imports.importer import register as register_importers
 
         register_importers()
+        from customs.seeding import seed_customs
+        from portal.seeding import register_seeder
+
+        register_seeder(seed_customs, order=30)
 
         register_nav(_("Customs desk"), "customs:officer", [Role.CUSTOMS_OFFICER], order=20)
+        register_nav(_("Customs supervision"), "customs:officer-lists", [Role.CUSTOMS_OFFICER], order=21)
+        enterprise = [Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_OPERATOR]
+        register_nav(_("Customs declarations"), "customs:lists", enterprise, order=20)
+        register_nav(_("Agent authorisations"), "customs:authorisations", enterprise, order=21)
         register_nav(
             _("Monthly summaries"),
             "customs:summaries",

@@ -16,6 +16,7 @@ that it cannot be used.
 import re
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 USERNAME_MAX = 150
@@ -58,8 +59,6 @@ def username_skeleton(name: str) -> str:
 
 def username_problems(name: str) -> list[str]:
     """What is wrong with an already-normalised username, in the user's language ([] if it may be used)."""
-    from portal.models import User
-
     if not name:
         return [str(_("Choose a username."))]
     if len(name) > USERNAME_MAX:
@@ -73,7 +72,8 @@ def username_problems(name: str) -> list[str]:
                 )
             )
         ]
-    if User.objects.filter(username_key=username_skeleton(name)).exists():
+    # The user model through Django's setting: ``portal.models.user`` imports this module for the skeleton.
+    if get_user_model().objects.filter(username_key=username_skeleton(name)).exists():
         return [str(username_taken_message())]
     return []
 
@@ -88,11 +88,9 @@ def normalise_email(raw: str) -> str:
 
 def email_in_use(email: str, *, exclude_pk: int | None = None) -> bool:
     """Whether an active account other than ``exclude_pk`` has this address (compared lower-cased)."""
-    from portal.models import User
-
     if not email:
         return False
-    others = User.objects.filter(is_active=True, email__iexact=normalise_email(email))
+    others = get_user_model().objects.filter(is_active=True, email__iexact=normalise_email(email))
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     return others.exists()

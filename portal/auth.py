@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.http import is_api_request
+
 
 def axes_username(request, credentials=None) -> str:
     """The username axes counts failures against: NFKC-normalised as usernames are stored (ADR 0022), trimmed
@@ -36,8 +38,6 @@ def lockout_response(request, original_response=None, credentials=None):
     The same answer whether or not the username exists (no enumeration): the page for browsers, the JSON
     error body for the API, HTTP 429 for both.
     """
-    from portal.middleware import is_api_request
-
     if is_api_request(request):
         return JsonResponse(locked_out_body(), status=429)
     return render(request, "portal/auth/locked_out.html", status=429)
@@ -53,8 +53,6 @@ def throttled_message(seconds: int) -> str:
 
 def throttled_response(request, seconds: int):
     """429 for a client address over the failed-login limit (portal.login_limits): page or API error body."""
-    from portal.middleware import is_api_request
-
     if is_api_request(request):
         body = {"code": "throttled", "message": throttled_message(seconds), "field": None}
         response = JsonResponse({**body, "errors": [body]}, status=429)

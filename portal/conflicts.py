@@ -4,6 +4,8 @@ Services turn the clashes they expect into field errors (one open filing per rol
 …). What is left is two requests racing past the same check: the database refuses the second one and the
 transaction is rolled back, so nothing is half-saved. The answer names no table, constraint or other
 organisation, so it tells nothing about anyone else's data; the constraint goes to the log for operators.
+Pages answer it through ``portal.middleware.IntegrityConflictMiddleware``, the API through its exception
+handler.
 """
 
 import logging
@@ -23,21 +25,3 @@ def conflict_message() -> str:
 
 def log_conflict(request, exc: IntegrityError) -> None:
     log.warning("uniqueness conflict on %s %s: %s", request.method, request.path, exc)
-
-
-class IntegrityConflictMiddleware:
-    """Pages: an ``IntegrityError`` leaving a view becomes the error page with status 409."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        if not isinstance(exception, IntegrityError):
-            return None
-        from portal.views.errors import conflict
-
-        log_conflict(request, exception)
-        return conflict(request)

@@ -4,6 +4,7 @@ import re
 from functools import wraps
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -11,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from portal.addresses import client_address
+from portal.conflicts import log_conflict
 from portal.context import ActingContext, new_request_id, reset_context, set_context
+from portal.http import is_api_request
+from portal.views.errors import conflict, request_too_large
+
+__all__ = ["IntegrityConflictMiddleware", "is_api_request"]
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _CHECKED_TYPES = ("application/x-www-form-urlencoded", "application/json", "text/")
-
-
-def is_api_request(request) -> bool:
-    return request.path.startswith("/api/")
 
 
 class RequestIdMiddleware:
@@ -87,8 +89,6 @@ class BodySizeLimitMiddleware:
             declared = 0  # Django reads no body then either
         limit = body_limit(request.path)
         if declared > limit:
-            from portal.views.errors import request_too_large
-
             return request_too_large(request, limit)
         return self.get_response(request)
 
@@ -229,3 +229,20 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             reset_context(token)
+
+
+class IntegrityConflictMiddleware:
+    """Pages: an ``IntegrityError`` leaving a view becomes the error page with status 409
+    (``portal.conflicts``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IntegrityError):
+            return None
+        log_conflict(request, exception)
+        return conflict(request)

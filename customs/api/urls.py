@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from customs.api.authorisations import AuthorisationViewSet
 from customs.api.imports import ListImportViewSet
 from customs.api.summaries import ExportDeclarationViewSet, SummaryDeclarationViewSet
 from customs.api.views import reference_view
@@ -18,6 +19,7 @@ router.register("payments", PaymentViewSet, basename="customs-payment")
 router.register("waybills", WaybillViewSet, basename="customs-waybill")
 router.register("inventory-lists", InventoryListViewSet, basename="customs-list")
 router.register("imports", ListImportViewSet, basename="customs-import")
+router.register("authorisations", AuthorisationViewSet, basename="customs-authorisation")
 
 urlpatterns = [
     path(f"reference/{name}/", reference_view(name).as_view(), name=f"customs-reference-{name}")

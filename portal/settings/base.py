@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.AuditContextMiddleware",
     # A uniqueness race that a service did not turn into a field error: 409, never a 500 (portal.conflicts).
-    "portal.conflicts.IntegrityConflictMiddleware",
+    "portal.middleware.IntegrityConflictMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from portal.middleware import is_api_request
+from portal.conflicts import conflict_message
+from portal.http import is_api_request
 
 # The same codes DRF gives these errors inside a view, so a client sees one code whoever answered.
 _API_CODES = {400: "parse_error", 403: "permission_denied", 404: "not_found", 500: "server_error"}
@@ -68,8 +69,6 @@ def not_found(request, exception=None):
 
 
 def conflict(request):
-    from portal.conflicts import conflict_message
-
     return _error(request, 409, conflict_message(), "", code="conflict")
 
 

@@ -35,7 +35,6 @@ READ_ELSEWHERE = {
     "registration.QualificationTask": "through its filing: .../filings/<id>/qualifications/ and their retry",
     # Customs documents without a viewset of their own yet: each comes off this list with its viewset and
     # that viewset's kit test.
-    "customs.SellerAuthorisation": "no API yet",
     "customs.Cancellation": "through its list: /api/v1/customs/inventory-lists/<id>/cancel/ and timeline/",
     "customs.ParcelReport": "no API yet",
 }

@@ -54,3 +54,16 @@ def test_the_claims_pages_give_the_number_of_days(client, supervisor, settings):
     assert not re.search(r"且\s+日内", listing)
     detail = client.get(f"/registration/claims/{org.pk}/").content.decode()
     assert "17 日内" in detail and not re.search(r"且\s+日内", detail)
+
+
+def test_reviewer_comments_read_with_chinese_punctuation(client, enterprise_admin, reviewer):
+    """A comment reads 第 1 轮：… in Chinese and Round 1: … in English (round and comment: one sentence)."""
+    filing = builders.returned(enterprise_admin, reviewer)
+    client.force_login(enterprise_admin)
+    for url in (f"/registration/filings/{filing.pk}/", f"/registration/filings/{filing.pk}/edit/submit/"):
+        html = client.get(url).content.decode()
+        assert re.search("第 1 轮( · [^<：]+)?：请与营业执照一致", html), url
+        assert not re.search(r"轮( · [^<：]+)?: ", html), url
+    client.cookies["portal_language"] = "en"
+    html = client.get(f"/registration/filings/{filing.pk}/edit/submit/").content.decode()
+    assert "Round 1: 请与营业执照一致" in html

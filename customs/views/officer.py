@@ -1,0 +1,128 @@
+"""Customs officers' pages under ``/customs/officer/`` (beside the message desk, ``exchange.views
+.DepartmentDeskView`` at ``/customs/officer/``): every enterprise's inventory lists by status, enterprise,
+port and period; summary and export declarations; the rejected and unmatched queues; rejection rates per
+enterprise; overdue summaries. Read only: officers act through customs' receipts, not here."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
+
+from customs.choices import DocStatus, SummaryStatus
+from customs.forms import OfficerFilterForm
+from customs.selectors import officer as selectors
+from customs.selectors import pages as page_selectors
+from customs.selectors.pages import keyset_page, status_counts
+from customs.views.common import OFFICERS, int_param, query_without
+from customs.views.documents import counted
+from portal.permissions import RoleRequiredMixin
+
+
+def _filters(request, statuses=DocStatus.choices):
+    form = OfficerFilterForm(request.GET or None, statuses=statuses)
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _page(request, qs):
+    return keyset_page(
+        qs,
+        after=int_param(request, "after"),
+        before=int_param(request, "before"),
+        size=page_selectors.PAGE_SIZE,
+    )
+
+
+class OfficerListsView(RoleRequiredMixin, View):
+    required_roles = OFFICERS
+
+    def get(self, request):
+        form, data = _filters(request)
+        filters = {
+            k: data.get(k) for k in ("enterprise", "port", "date_from", "date_to", "number") if data.get(k)
+        }
+        rows = selectors.lists_for_officers(status=data.get("status", ""), **filters).select_related("owner")
+        return render(
+            request,
+            "customs/officer/lists.html",
+            {
+                "form": form,
+                "page": _page(request, rows),
+                "counts": _counts(selectors.lists_for_officers(**filters)),
+                "query": query_without(request, "after", "before"),
+                "status_query": query_without(request, "after", "before", "status"),
+                "section": "lists",
+            },
+        )
+
+
+def _counts(qs):
+    return counted(status_counts(qs, DocStatus.values))["counts"]
+
+
+class OfficerQueueView(RoleRequiredMixin, View):
+    """``rejected``: lists customs rejected, oldest rejection first; ``unmatched``: lists sent but not
+    entered whose order, payment receipt or waybill is missing from the portal."""
+
+    required_roles = OFFICERS
+    queue = "rejected"
+
+    def get(self, request):
+        if self.queue == "rejected":
+            rows = selectors.lists_for_officers(status=DocStatus.REJECTED)
+        else:
+            rows = selectors.unmatched_lists()
+        return render(
+            request,
+            "customs/officer/queue.html",
+            {
+                "page": _page(request, rows.select_related("owner")),
+                "queue": self.queue,
+                "unmatched": self.queue == "unmatched",
+                "query": "",
+                "section": self.queue,
+            },
+        )
+
+
+class OfficerRatesView(RoleRequiredMixin, View):
+    required_roles = OFFICERS
+
+    def get(self, request):
+        form, data = _filters(request)
+        rates = selectors.rejection_rates(date_from=data.get("date_from"), date_to=data.get("date_to"))
+        return render(
+            request, "customs/officer/rates.html", {"form": form, "rates": rates, "section": "rates"}
+        )
+
+
+class OfficerOverdueView(RoleRequiredMixin, View):
+    required_roles = OFFICERS
+
+    def get(self, request):
+        today = timezone.localdate()
+        months = selectors.overdue_summaries(today=today)
+        return render(
+            request,
+            "customs/officer/overdue.html",
+            {"months": months, "today": today, "section": "overdue"},
+        )
+
+
+class OfficerDeclarationsView(RoleRequiredMixin, View):
+    required_roles = OFFICERS
+
+    def get(self, request):
+        form, data = _filters(request, statuses=SummaryStatus.choices)
+        common = {k: data.get(k) for k in ("enterprise", "date_from", "date_to") if data.get(k)}
+        summaries = selectors.summaries_for_officers(status=data.get("status", ""), **common)
+        declarations = selectors.export_declarations_for_officers(port=data.get("port", ""), **common)
+        return render(
+            request,
+            "customs/officer/declarations.html",
+            {
+                "form": form,
+                "summaries": _page(request, summaries),
+                "declarations": list(declarations.order_by("-pk")[: page_selectors.PAGE_SIZE]),
+                "query": query_without(request, "after", "before"),
+                "section": "declarations",
+            },
+        )
