@@ -117,3 +117,4 @@ def test_the_summary_page_reads_cleanly(signed_in, seller, seller_user):
     assert html.count('<h2 id="timeline-heading">') == 1 and html.count("Timeline</h2>") == 1
     assert "2 lists, 2 packages, gross 2.400 kg, net 2.000 kg" in html, re.search(r"\d lists,[^<]*", html)
     assert "transport 5: 1 declaration" in html and "declaration(s)" not in html
+    assert '<div class="toolbar" data-testid="summary-actions">' in html  # the buttons side by side, spaced
