@@ -258,6 +258,10 @@ def test_a_seller_takes_a_month_of_parcels_to_the_certificate(seller_page, parti
     _wait_for_import(page)
     _shot(page, "import-saved")
     assert page.locator("[data-testid=import-problems]").count() == 0
+    with page.expect_navigation():  # from the import to the seller's lists
+        page.click("[data-testid=imported-lists]")
+    assert page.locator("[data-testid=documents] tbody tr").count() == 2
+    _shot(page, "lists")
     lists = list(InventoryList.objects.order_by("cop_no"))
     assert [inventory.cop_no for inventory in lists] == ["XL-0000001", "XL-0000002"]
 
