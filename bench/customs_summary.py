@@ -12,7 +12,10 @@ ten destinations, two transport modes, three exit ports, five producers) through
   two statements written by hand and run through the cursor (``fetchall``): the target ratio is ≤ 1.3;
 * ``summary_preview`` end to end (parties, totals, the grouping, audit), first and again (idempotent);
 * with ``--submit``, ``summary_submit``: the reservation ``UPDATE … WHERE summary_id IS NULL`` of every list
-  and the CEB701 with one row per list.
+  and the CEB701 with one row per list;
+* with ``--jobs``, the worker jobs (``customs.services.summary_jobs``): what the request pays to start a
+  preview (and with ``--submit`` a submission), and the worker's run against the service called directly
+  (the task is not published: the job is run here, as the worker would).
 
     python bench/customs_summary.py [--lists 1000000] [--lines 1] [--repeat 3]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cu_summary
@@ -151,6 +154,7 @@ def main() -> None:
     parser.add_argument(
         "--submit", action="store_true", help="also time the submission (reservation, CEB701)"
     )
+    parser.add_argument("--jobs", action="store_true", help="also time the worker jobs (start and run)")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_cu_summary"),
@@ -179,6 +183,7 @@ def main() -> None:
     org, user = seller()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE customs_inventorylist SET summary_id = NULL WHERE summary_id IS NOT NULL")
+        cursor.execute("DELETE FROM customs_summaryjob")
         cursor.execute("DELETE FROM customs_summarydeclaration")
         cursor.execute("DELETE FROM exchange_message WHERE message_type = 'CEB701Message'")
         if not args.keep:
@@ -217,9 +222,33 @@ def main() -> None:
         f"summary_preview end to end (parties, totals, grouping, audit): first {first:.2f} s, again "
         f"{again:.2f} s; ratio to raw = {first / min(raw):.2f} / {again / min(raw):.2f}"
     )
-    if args.submit:
+    if args.jobs:
+        time_jobs(org, user, feb, submit=args.submit)
+    elif args.submit:
         sent = timed(lambda: summary_submit(summary=summary, by=user))
         print(f"summary_submit (reserve every list with one UPDATE, CEB701 of {count:,} rows): {sent:.2f} s")
+
+
+def time_jobs(org, user, month, *, submit: bool) -> None:
+    """Start each job as the request does and run it as the worker does; the task is not published."""
+    from customs.models import SummaryDeclaration
+    from customs.services import summary_jobs
+
+    summary_jobs.enqueue = lambda job_id: None  # the bench is the worker
+    jobs = []
+    start = timed(
+        lambda: jobs.append(summary_jobs.summary_preview_start(consignor=org, month=month, by=user))
+    )
+    run = timed(lambda: summary_jobs.summary_job_run(job_id=jobs[-1].pk))
+    print(f"preview job: start (the request) {start * 1000:.0f} ms, run (the worker) {run:.2f} s")
+    if submit:
+        summary = SummaryDeclaration.objects.get(owner=org, status="PREVIEW")
+        start = timed(lambda: jobs.append(summary_jobs.summary_submit_start(summary=summary, by=user)))
+        run = timed(lambda: summary_jobs.summary_job_run(job_id=jobs[-1].pk))
+        print(f"submit job: start (the request) {start * 1000:.0f} ms, run (the worker) {run:.2f} s")
+    for job in jobs:
+        job.refresh_from_db()
+    print("jobs:", [(job.action, job.status, job.message) for job in jobs])
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ class CustomsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from customs import tasks  # noqa: F401  (registers the summary job task the services publish by name)
         from customs.messages import MESSAGE_TYPES
         from exchange.registry import register_message_type
 

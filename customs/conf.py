@@ -5,7 +5,7 @@ batch of 10,000 inventory lists as JSON (about 15 MB), and workbooks or CEB603 f
 
 from celery.schedules import crontab
 
-from portal.env import env_int
+from portal.env import env_int, env_str
 
 MB = 1024 * 1024
 
@@ -16,6 +16,12 @@ def contribute(base) -> dict:
     # summary deadlines' reminders and overdue flags run once a day (Asia/Shanghai morning).
     return {
         "CUSTOMS_SUMMARY_ITEM_LIMIT": env_int("CUSTOMS_SUMMARY_ITEM_LIMIT", 50),
+        # Summary previews and submissions run on the worker, in a queue of their own so a large seller's
+        # month never waits behind (or holds up) the exchange's deliveries; a job unfinished after the stale
+        # limit (also the task's time limit) is failed and may be started again.
+        "CUSTOMS_SUMMARY_QUEUE": env_str("CUSTOMS_SUMMARY_QUEUE", "customs.summaries"),
+        "CUSTOMS_SUMMARY_JOB_STALE_SECONDS": env_int("CUSTOMS_SUMMARY_JOB_STALE_SECONDS", 1800),
+        "CELERY_TASK_QUEUES": [env_str("CUSTOMS_SUMMARY_QUEUE", "customs.summaries")],
         "CELERY_BEAT_SCHEDULE": {
             "customs-summary-deadlines": {
                 "task": "customs.summary_deadlines",

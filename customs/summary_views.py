@@ -1,23 +1,28 @@
 """Pages of the monthly summaries, export declarations and their certificates (``/customs/summaries/``,
 ``/customs/declarations/``). Thin: reads through selectors and ``visible_to``, writes through services.
 
-A preview is computed by the database on the request (two GROUP BY statements, measured in ADR 0024: 0.2 s for
-20,000 lists; a million lists in one month would need a worker job with a progress bar, not built); customs'
-answers arrive later through the exchange and show on the summary's timeline.
+Previewing a month and sending a summary run on the worker (``customs.services.summary_jobs``): the page
+starts the job and shows its progress (``SummaryJobView``, polled as JSON from ``SummaryJobProgressView``);
+the summaries page and a summary's page show the month's unfinished job. Customs' answers arrive later
+through the exchange and show on the summary's timeline.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 
-from customs import certificate
+from customs import certificate, summary_job_progress
 from customs.forms import SummaryPreviewForm
-from customs.models import ExportDeclaration, InventoryList, SummaryDeclaration
+from customs.models import ACTIVE_JOB, ExportDeclaration, InventoryList, SummaryDeclaration, SummaryJob
 from customs.selectors.summaries import deadlines, summary_groups
 from customs.services import summaries as services
+from customs.services import summary_jobs
 from customs.workflows import SUMMARY
 from portal.choices import Role
 from portal.models import Organisation
@@ -30,6 +35,12 @@ READERS = (*ENTERPRISE, Role.CUSTOMS_OFFICER)
 
 def is_officer(user) -> bool:
     return user.is_superuser or user.has_perm("customs.view_all_documents")
+
+
+def active_jobs(user, **filters) -> list[dict]:
+    """The unfinished jobs the user may see (of one summary's month with ``filters``), with their progress."""
+    jobs = SummaryJob.objects.visible_to(user).filter(status__in=ACTIVE_JOB, **filters).order_by("pk")
+    return [{"job": job, "p": summary_job_progress.snapshot(job)} for job in jobs[:10]]
 
 
 class DeadlinesView(RoleRequiredMixin, View):
@@ -79,7 +90,12 @@ class SummariesView(RoleRequiredMixin, View):
         return render(
             request,
             "customs/summaries/list.html",
-            {"page_obj": page, "form": form, "may_file": not is_officer(request.user)},
+            {
+                "page_obj": page,
+                "form": form,
+                "may_file": not is_officer(request.user),
+                "jobs": active_jobs(request.user) if not is_officer(request.user) else [],
+            },
         )
 
     def get(self, request):
@@ -91,9 +107,9 @@ class SummariesView(RoleRequiredMixin, View):
         form = SummaryPreviewForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            summary = run_service(
+            job = run_service(
                 request,
-                services.summary_preview,
+                summary_jobs.summary_preview_start,
                 form=form,
                 consignor=request.user.organisation,
                 month=data["month"],
@@ -101,8 +117,8 @@ class SummariesView(RoleRequiredMixin, View):
                 summary_flag=data["summary_flag"],
                 item_name_flag=data["item_name_flag"],
             )
-            if summary:
-                return redirect("customs:summary", pk=summary.pk)
+            if job:
+                return redirect("customs:summary-job", pk=job.pk)
         return self._page(request, form)
 
 
@@ -123,23 +139,64 @@ class SummaryView(RoleRequiredMixin, View):
                 "groups": groups,
                 "declarations": summary.declarations.order_by("seq", "pk"),
                 "allowed": set(SUMMARY.allowed(summary.status)) if not is_officer(request.user) else set(),
+                "jobs": active_jobs(request.user, owner_id=summary.owner_id, period=summary.period),
             },
         )
 
 
-ACTIONS = {"submit": services.summary_submit, "discard": services.summary_discard}
-
-
 class SummaryActionView(RoleRequiredMixin, View):
+    """``submit`` queues the summary's sending and shows the job; ``discard`` throws the preview away."""
+
     required_roles = ENTERPRISE
 
     def post(self, request, pk, verb):
-        if verb not in ACTIONS:
+        if verb not in ("submit", "discard"):
             raise Http404
         summary = scoped_object(request, SummaryDeclaration, pk)
-        done = {"submit": _("The summary was sent to customs."), "discard": _("The preview was discarded.")}
-        run_service(request, ACTIONS[verb], success=done[verb], summary=summary, by=request.user)
+        if verb == "discard":
+            done = _("The preview was discarded.")
+            run_service(request, services.summary_discard, success=done, summary=summary, by=request.user)
+            return redirect("customs:summary", pk=summary.pk)
+        job = run_service(request, summary_jobs.summary_submit_start, summary=summary, by=request.user)
+        if job:
+            return redirect("customs:summary-job", pk=job.pk)
         return redirect("customs:summary", pk=summary.pk)
+
+
+class SummaryJobView(RoleRequiredMixin, View):
+    """One preview or submission job: its progress (polled while it runs), its outcome or its failure."""
+
+    required_roles = READERS
+
+    def get(self, request, pk):
+        job = scoped_object(request, SummaryJob, pk)
+        return render(
+            request, "customs/summaries/job.html", {"job": job, "p": summary_job_progress.snapshot(job)}
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class SummaryJobProgressView(RoleRequiredMixin, View):
+    """``{percent, state, message, done, result_url}`` for the page's progress element (portal.js)."""
+
+    required_roles = READERS
+
+    def get(self, request, pk):
+        job = scoped_object(request, SummaryJob, pk)
+        snap = summary_job_progress.snapshot(job)
+        result_url = None
+        if job.status == "SUCCEEDED" and job.summary_id:
+            result_url = reverse("customs:summary", args=[job.summary_id])
+        return JsonResponse(
+            {
+                "percent": snap["percent"],
+                "state": job.status,
+                "phase": snap["phase"],
+                "message": snap["text"],
+                "done": snap["finished"],
+                "result_url": result_url,
+            }
+        )
 
 
 class DeclarationsView(RoleRequiredMixin, View):

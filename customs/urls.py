@@ -10,6 +10,8 @@ from customs.summary_views import (
     DeclarationView,
     SummariesView,
     SummaryActionView,
+    SummaryJobProgressView,
+    SummaryJobView,
     SummaryView,
 )
 from customs.views import ReferenceIndexView, ReferenceListView
@@ -61,6 +63,8 @@ urlpatterns = [
     path("reference/<slug:list_name>/", ReferenceListView.as_view(), name="reference-list"),
     path("summaries/", SummariesView.as_view(), name="summaries"),
     path("summaries/deadlines/", DeadlinesView.as_view(), name="summary-deadlines"),
+    path("summaries/jobs/<int:pk>/", SummaryJobView.as_view(), name="summary-job"),
+    path("summaries/jobs/<int:pk>/progress/", SummaryJobProgressView.as_view(), name="summary-job-progress"),
     path("summaries/<int:pk>/", SummaryView.as_view(), name="summary"),
     path("summaries/<int:pk>/<slug:verb>/", SummaryActionView.as_view(), name="summary-action"),
     path("declarations/", DeclarationsView.as_view(), name="declarations"),

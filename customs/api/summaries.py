@@ -1,7 +1,9 @@
 """``/api/v1/customs/summary-declarations/`` and ``/api/v1/customs/export-declarations/``.
 
-Summaries: list, detail, ``preview`` (POST on the list: the month's PREVIEW, made or refreshed), ``groups``
-(the declarations the lists form, computed by the database), ``submit`` (CEB701), ``discard``. Export
+Summaries: list, detail, ``preview`` (POST on the list: queues the month's PREVIEW, made or refreshed),
+``groups`` (the declarations the lists form, computed by the database), ``submit`` (queues CEB701),
+``discard``. ``preview`` and ``submit`` answer 202 at once with a job to follow at
+``/api/v1/customs/summary-jobs/<id>/`` (409 while a job of the same month is unfinished). Export
 declarations: list, detail (with items and the lists they cover), ``certificate`` (the PDF of the
 报关单证明联).
 Another organisation's object is a 404; a refused actor 403; an illegal move 409; bad input 400 by field.
@@ -15,10 +17,18 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from customs import summary_job_progress
 from customs.choices import SummaryFlag, SummaryStatus
-from customs.models import ExportDeclaration, ExportDeclarationItem, InventoryList, SummaryDeclaration
+from customs.models import (
+    ExportDeclaration,
+    ExportDeclarationItem,
+    InventoryList,
+    SummaryDeclaration,
+    SummaryJob,
+)
 from customs.selectors.summaries import summary_groups
 from customs.services import summaries as services
+from customs.services import summary_jobs
 from portal.api.viewsets import ScopedReadOnlyViewSet, ServiceActionMixin
 from portal.models import Organisation
 
@@ -51,6 +61,32 @@ class SummarySerializer(serializers.ModelSerializer):
             "customs_status",
             "customs_info",
         )
+
+
+class SummaryJobSerializer(serializers.ModelSerializer):
+    month = serializers.DateField(source="period", format="%Y-%m")
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SummaryJob
+        fields = (
+            "id",
+            "owner",
+            "filer",
+            "action",
+            "month",
+            "summary",
+            "status",
+            "message",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "progress",
+        )
+
+    def get_progress(self, obj) -> dict:
+        """``{status, phase, percent, finished, text}``: the step reached, in the caller's language."""
+        return summary_job_progress.snapshot(obj)
 
 
 class PreviewInput(serializers.Serializer):
@@ -206,32 +242,47 @@ class SummaryDeclarationViewSet(ServiceActionMixin, ScopedReadOnlyViewSet):
             raise serializers.ValidationError({"consignor": [_("No such enterprise.")]})
         return found
 
-    @extend_schema(request=PreviewInput, responses={200: SummarySerializer})
+    def _job(self, job):
+        return Response(SummaryJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=PreviewInput, responses={202: SummaryJobSerializer, 409: CONFLICT})
     @action(detail=False, methods=["post"])
     def preview(self, request):
         data = self.action_input(PreviewInput)
-        return self.act(
-            services.summary_preview,
+        job = summary_jobs.summary_preview_start(
+            by=request.user,
             consignor=self._consignor(data),
             month=data["month"],
             summary_flag=data["summary_flag"],
             item_name_flag=data["item_name_flag"],
         )
+        return self._job(job)
 
     @extend_schema(responses=GroupSerializer(many=True))
     @action(detail=True, methods=["get"])
     def groups(self, request, pk=None):
         return Response(GroupSerializer(summary_groups(self.get_object()), many=True).data)
 
-    @extend_schema(request=None, responses={200: SummarySerializer, 409: CONFLICT})
+    @extend_schema(request=None, responses={202: SummaryJobSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self.act(services.summary_submit, summary=self.get_object())
+        return self._job(summary_jobs.summary_submit_start(summary=self.get_object(), by=request.user))
 
     @extend_schema(request=None, responses={200: SummarySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def discard(self, request, pk=None):
         return self.act(services.summary_discard, summary=self.get_object())
+
+
+class SummaryJobViewSet(ScopedReadOnlyViewSet):
+    """Summary previews and submissions queued for the worker, with their progress: the consignor's and
+    those its agent started (officers: all)."""
+
+    queryset = SummaryJob.objects.none()
+    queryset_model = SummaryJob
+    serializer_class = SummaryJobSerializer
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
 
 
 class ExportDeclarationViewSet(ScopedReadOnlyViewSet):

@@ -19,6 +19,7 @@ from customs.models.documents import (
     Waybill,
     authorising_sellers,
 )
+from customs.models.jobs import ACTIVE_JOB, SummaryJob, SummaryJobStatus
 from customs.models.reference import (
     Country,
     Currency,
@@ -32,6 +33,7 @@ from customs.models.reference import (
 )
 
 __all__ = [
+    "ACTIVE_JOB",
     "Cancellation",
     "Country",
     "Currency",
@@ -52,6 +54,8 @@ __all__ = [
     "ReferenceListInfo",
     "SellerAuthorisation",
     "SummaryDeclaration",
+    "SummaryJob",
+    "SummaryJobStatus",
     "SummaryReminder",
     "SupervisedSite",
     "TransportMode",

@@ -56,12 +56,26 @@ def first_of_month(value) -> date:
     return value.replace(day=1)
 
 
-def _check_month(period: date, today: date | None) -> None:
+def check_month(period: date, today: date | None) -> None:
     today = today or timezone.localdate()
     if period >= today.replace(day=1):
         raise field_error(
             "month", "not_ended", _("A month can be summarised once it has ended: choose an earlier month.")
         )
+
+
+def nothing_waiting(period: date) -> ValidationError:
+    return field_error(
+        "month",
+        "empty",
+        _("No list of %(month)s is waiting to be summarised: none closed that month with path B.")
+        % {"month": f"{period:%Y-%m}"},
+    )
+
+
+def _step(progress, phase: str) -> None:
+    if progress is not None:
+        progress(phase)
 
 
 def _open_preview(consignor, filer, period: date, by) -> tuple[SummaryDeclaration, bool]:
@@ -99,11 +113,13 @@ def summary_preview(
     item_name_flag: bool = True,
     filer=None,
     today: date | None = None,
+    progress=None,
 ) -> SummaryDeclaration:
     """The month's PREVIEW summary of ``consignor`` with every eligible list reserved and its totals set.
-    ``ValidationError`` (field ``month``) when the month has not ended or has no list to summarise."""
+    ``ValidationError`` (field ``month``) when the month has not ended or has no list to summarise.
+    ``progress(phase)``: called as each step starts (the worker job shows it)."""
     period = first_of_month(month)
-    _check_month(period, today)
+    check_month(period, today)
     if summary_flag not in SummaryFlag.values:
         raise field_error(
             "summary_flag", "choice", _("Choose 1 (by consignor) or 2 (consignor and producer).")
@@ -116,15 +132,12 @@ def summary_preview(
     if created:
         summary.customs_code = ""
         summary.save()
+    _step(progress, "grouping")
     groups = summary_groups(summary)  # the totals come from the groups: no further pass over the lists
     lists = sum(g.lists for g in groups)
     if not lists:
-        raise field_error(
-            "month",
-            "empty",
-            _("No list of %(month)s is waiting to be summarised: none closed that month with path B.")
-            % {"month": f"{period:%Y-%m}"},
-        )
+        raise nothing_waiting(period)
+    _step(progress, "saving")
     customs_code = summary_lists(summary).order_by().values_list("customs_code", flat=True)[:1]
     _parties_code(parties, next(iter(customs_code), ""), summary)
     summary.list_count, summary.total_value = lists, sum((g.total_value for g in groups), start=0)
@@ -154,13 +167,15 @@ NO_INVT_NO = "no_invt_no"
 
 
 @transaction.atomic
-def summary_submit(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDeclaration:
-    """Send the preview to customs as CEB701 (one ``SummaryApplyList`` per list, in list order)."""
+def summary_submit(*, summary: SummaryDeclaration, by, filer=None, progress=None) -> SummaryDeclaration:
+    """Send the preview to customs as CEB701 (one ``SummaryApplyList`` per list, in list order);
+    ``progress(phase)`` as in ``summary_preview``."""
     filer = authority.acting_organisation(by, filer)
     (summary,) = lock(summary)
     SUMMARY.target(summary.status, "submit")
     parties = authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
     dxp_id = authority.require_sender(parties)
+    _step(progress, "reserving")
     reserved = (
         eligible_lists(summary.owner, summary.period).filter(summary__isnull=True).update(summary=summary)
     )
@@ -178,6 +193,7 @@ def summary_submit(*, summary: SummaryDeclaration, by, filer=None) -> SummaryDec
     )
     if not all(invt_nos):
         raise ValidationError(_("A list of this summary has no customs list number."), code=NO_INVT_NO)
+    _step(progress, "message")
     summary.filer = filer
     transition(summary, "submit", by=by, workflow=SUMMARY)
     start, end = month_bounds(summary.period)

@@ -253,5 +253,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MessageStatusEnum": "exchange.choices.MessageStatus",
         "QualificationEnum": "registration.choices.Qualification",
+        "CustomsDocumentTypeEnum": "customs.choices.DocumentType",
     },
 }

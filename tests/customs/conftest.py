@@ -103,3 +103,14 @@ def authorise(db):
         )
 
     return make
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in-process when they are published (the app reads this flag at publish time)."""
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = previous

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from customs.services.declarations import declaration_record
 from customs.services.summaries import summary_preview, summary_submit
+from customs.services.summary_jobs import summary_submit_start
 from portal.choices import Role
 from registration.models import EntityFiling
 from tests.customs.summary_kit import SHANGHAI, closed_list, row
@@ -63,6 +64,20 @@ DECLARATION_FIELDS = {
     "certificate_issued_at",
     "pushed_to_tax_at",
     "certificate_available",
+}
+JOB_FIELDS = {
+    "id",
+    "owner",
+    "filer",
+    "action",
+    "month",
+    "summary",
+    "status",
+    "message",
+    "created_at",
+    "started_at",
+    "finished_at",
+    "progress",
 }
 GROUP_SHAPE = {
     "keys",
@@ -129,7 +144,9 @@ class TestSummaryDeclarationsApi(ScopedApiTests):
             forbidden=(OFFICER,),
             data=lambda kit, summary: {"month": f"{summary.period:%Y-%m}"},
             always_legal="previewing a month again refreshes its preview; nothing waiting is a 400",
-            expect={"status": "PREVIEW"},
+            status=202,
+            shape=frozenset(JOB_FIELDS),
+            expect={"action": "preview", "status": "QUEUED"},
         ),
         Action("groups", method="get", many=True, shape=GROUP_SHAPE),
         Action(
@@ -137,7 +154,9 @@ class TestSummaryDeclarationsApi(ScopedApiTests):
             roles=(ADMIN, OPERATOR),
             forbidden=(OFFICER,),
             illegal=submitted,
-            expect={"status": "SUBMITTED"},
+            status=202,
+            shape=frozenset(JOB_FIELDS),
+            expect={"action": "submit", "status": "QUEUED"},
         ),
         Action(
             "discard", roles=(ADMIN,), forbidden=(OFFICER,), illegal=submitted, expect={"status": "DISCARDED"}
@@ -146,6 +165,16 @@ class TestSummaryDeclarationsApi(ScopedApiTests):
 
     def make(self, owner):
         return previewed(owner)
+
+
+class TestSummaryJobsApi(ScopedApiTests):
+    url = "/api/v1/customs/summary-jobs/"
+    fields = JOB_FIELDS
+    readers = (OFFICER,)
+    hidden_from = (Role.TAX_OFFICER,)
+
+    def make(self, owner):
+        return summary_submit_start(summary=previewed(owner), by=owner)
 
 
 def declared(owner):

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from customs.choices import SummaryStatus
-from customs.models import SummaryDeclaration
+from customs.models import SummaryDeclaration, SummaryJob
+from customs.services.summary_jobs import summary_job_run, summary_preview_start
 from tests.customs.parties import enterprise, user_of
 from tests.customs.summary_kit import closed_list, row
 from tests.customs.test_summary_api import declared, in_standing
@@ -21,20 +22,90 @@ def signed_in(client, seller_user, clock):
     return client
 
 
-def test_preview_then_submit_from_the_pages(signed_in, seller):
+def test_preview_then_submit_from_the_pages(
+    signed_in, seller, celery_eager, django_capture_on_commit_callbacks
+):
     closed_list(seller, row(), row(gcode="9503008900", unit1="007"))
-    page = signed_in.post(
-        "/customs/summaries/", {"month": "2025-02", "summary_flag": "2", "item_name_flag": "on"}
-    )
-    summary = SummaryDeclaration.objects.get()
-    assert page.status_code == 302 and page["Location"] == f"/customs/summaries/{summary.pk}/"
-    html = signed_in.get(page["Location"]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = signed_in.post(
+            "/customs/summaries/", {"month": "2025-02", "summary_flag": "2", "item_name_flag": "on"}
+        )
+    summary, job = SummaryDeclaration.objects.get(), SummaryJob.objects.get()
+    assert page.status_code == 302 and page["Location"] == f"/customs/summaries/jobs/{job.pk}/"
+    done = signed_in.get(page["Location"]).content.decode()
+    assert 'aria-live="polite"' in done and f"/customs/summaries/{summary.pk}/" in done
+    assert "data-progress-url" not in done  # finished: nothing left to poll
+    html = signed_in.get(f"/customs/summaries/{summary.pk}/").content.decode()
     assert "6109100010" in html and "9503008900" in html and "2025-03-17" in html
     assert f"/customs/summaries/{summary.pk}/submit/" in html
-    sent = signed_in.post(f"/customs/summaries/{summary.pk}/submit/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = signed_in.post(f"/customs/summaries/{summary.pk}/submit/", follow=True)
     summary.refresh_from_db()
     assert summary.status == SummaryStatus.SUBMITTED
     assert sent.status_code == 200 and "/submit/" not in sent.content.decode()
+
+
+def test_a_queued_job_shows_its_progress_and_refuses_a_second_start(signed_in, seller):
+    closed_list(seller)
+    first = signed_in.post("/customs/summaries/", {"month": "2025-02", "summary_flag": "2"})
+    job = SummaryJob.objects.get()
+    page = signed_in.get(first["Location"]).content.decode()
+    progress_url = f"/customs/summaries/jobs/{job.pk}/progress/"
+    assert f'data-progress-url="{progress_url}"' in page
+    assert 'role="status" aria-live="polite"' in page and "<progress" in page
+    polled = signed_in.get(progress_url).json()
+    assert polled == {
+        "percent": 0,
+        "state": "QUEUED",
+        "phase": "",
+        "message": "正在等待后台开始处理。",  # the user's language (zh-hans by default)
+        "done": False,
+        "result_url": None,
+    }
+    listing = signed_in.get("/customs/summaries/").content.decode()
+    assert progress_url in listing
+    again = signed_in.post(
+        "/customs/summaries/", {"month": "2025-02", "summary_flag": "2"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert again.status_code == 200 and SummaryJob.objects.count() == 1
+    assert "2025-02" in again.content.decode() and "正在" in again.content.decode()
+
+
+def test_the_summary_page_shows_its_sending_and_hides_the_actions_meanwhile(signed_in, seller, seller_user):
+    closed_list(seller)
+    summary_job_run(job_id=summary_preview_start(consignor=seller, month="2025-02", by=seller_user).pk)
+    summary = SummaryDeclaration.objects.get()
+    sent = signed_in.post(f"/customs/summaries/{summary.pk}/submit/")
+    job = SummaryJob.objects.get(action="submit")
+    assert sent["Location"] == f"/customs/summaries/jobs/{job.pk}/"
+    html = signed_in.get(f"/customs/summaries/{summary.pk}/").content.decode()
+    assert f'data-progress-url="/customs/summaries/jobs/{job.pk}/progress/"' in html
+    assert 'aria-live="polite"' in html and "/submit/" not in html and "/discard/" not in html
+    summary_job_run(job_id=job.pk)
+    summary.refresh_from_db()
+    assert summary.status == SummaryStatus.SUBMITTED
+
+
+def test_a_failed_job_shows_why_and_no_longer_polls(signed_in, seller, seller_user):
+    closed_list(seller)
+    summary_job_run(job_id=summary_preview_start(consignor=seller, month="2025-02", by=seller_user).pk)
+    summary = SummaryDeclaration.objects.get()
+    signed_in.post(f"/customs/summaries/{summary.pk}/submit/")
+    closed_list(seller)  # closed after the preview: the submission is refused
+    job = summary_job_run(job_id=SummaryJob.objects.get(action="submit").pk)
+    assert job.status == "FAILED"
+    html = signed_in.get(f"/customs/summaries/jobs/{job.pk}/").content.decode()
+    assert "data-progress-url" not in html and job.message in html and "预览" in job.message
+    assert signed_in.get(f"/customs/summaries/jobs/{job.pk}/progress/").json()["done"] is True
+
+
+def test_another_enterprise_cannot_see_a_job(client, signed_in, seller):
+    closed_list(seller)
+    signed_in.post("/customs/summaries/", {"month": "2025-02", "summary_flag": "2"})
+    job = SummaryJob.objects.get()
+    client.force_login(user_of(enterprise("3301960999", name="别家")))
+    assert client.get(f"/customs/summaries/jobs/{job.pk}/").status_code == 404
+    assert client.get(f"/customs/summaries/jobs/{job.pk}/progress/").status_code == 404
 
 
 def test_a_month_with_nothing_waiting_says_so_on_the_field(signed_in):

@@ -22,6 +22,12 @@ def _withdraw(f):
     return filing, services.filing_withdraw(filing=filing, by=f.admin), f.admin
 
 
+def _resubmit(f):
+    """A corrected filing goes back to the reviewer who returned it (RETURNED → UNDER_REVIEW)."""
+    filing = builders.returned(f.admin, f.reviewer)
+    return filing, services.filing_submit(filing=filing, by=f.admin), f.admin
+
+
 def _accept(f):
     filing = builders.submitted(f.admin)
     return filing, services.filing_accept(filing=filing, by=f.reviewer), f.reviewer
@@ -108,6 +114,7 @@ def _release(f):
 
 SCENARIOS = {
     "submit": _submit,
+    "resubmit": _resubmit,
     "withdraw": _withdraw,
     "accept": _accept,
     "assign": _assign,
