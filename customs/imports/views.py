@@ -42,7 +42,8 @@ class ListImportView(RoleRequiredMixin, View):
 
     def get(self, request, form=None):
         context = {"form": form or UploadForm(), "jobs": list_jobs(request.user)[:RECENT], "kind": KIND}
-        return render(request, "customs/imports/index.html", context, status=400 if form else 200)
+        # A refused upload re-renders with 200 like the portal's other forms (a 400 page is a console error).
+        return render(request, "customs/imports/index.html", context)
 
     def post(self, request):
         form = UploadForm(request.POST, request.FILES)

@@ -11,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from portal.intake.choices import TERMINAL, ImportPhase, ImportStatus
 
@@ -68,6 +69,18 @@ def snapshot(job) -> dict:
     }
 
 
+# What an importer's counts (``persist``'s return value) mean, for the job page; an unknown name shows as is.
+COUNT_LABELS = {
+    "created": pgettext_lazy("import count", "Saved as new"),
+    "unchanged": pgettext_lazy("import count", "Already there, unchanged"),
+}
+
+
+def count_lines(counts: dict | None) -> list[tuple[str, int]]:
+    """``{"created": 2}`` → ``[("Saved as new", 2)]`` in the reader's language."""
+    return [(str(COUNT_LABELS.get(name, name)), value) for name, value in (counts or {}).items()]
+
+
 def describe(job, snap: dict) -> str:
     """One sentence for the live region, in the reader's language."""
     status = job.status
@@ -83,13 +96,17 @@ def describe(job, snap: dict) -> str:
             }
         return _("%(phase)s…") % {"phase": label}
     if status == ImportStatus.SUCCEEDED:
-        return _("Imported %(rows)s rows.") % {"rows": f"{job.rows_total or 0:,}"}
+        rows = job.rows_total or 0
+        return ngettext("Imported %(rows)s row.", "Imported %(rows)s rows.", rows) % {"rows": f"{rows:,}"}
     if status == ImportStatus.REJECTED:
         if job.message:
             return _("The file was refused: %(reason)s Nothing was saved.") % {"reason": job.message_text}
-        return _(
+        return ngettext(
+            "%(count)s problem was found; nothing was saved. Download the error workbook, correct the "
+            "marked cell and upload it again.",
             "%(count)s problems were found; nothing was saved. Download the error workbook, correct the "
-            "marked cells and upload it again."
+            "marked cells and upload it again.",
+            job.problem_count,
         ) % {"count": f"{job.problem_count:,}"}
     if status == ImportStatus.FAILED:
         return job.message_text or _("The import failed; nothing was saved.")

@@ -22,11 +22,13 @@ def timeline(context, obj):
 @register.inclusion_tag("includes/import_progress.html")
 def import_progress(job):
     """``{% import_progress job %}``: an import's live progress bar, outcome and error-workbook link."""
+    from portal.intake.progress import count_lines
     from portal.intake.views import progress_payload
 
     payload = progress_payload(job)
     return {
         "job": job,
+        "counts": count_lines(job.counts),
         "p": payload,
         "progress_url": None if payload["done"] else reverse("portal:import-progress", args=[job.public_id]),
     }

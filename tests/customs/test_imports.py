@@ -278,12 +278,17 @@ def test_the_upload_page_starts_a_job_and_the_job_page_shows_its_progress(upload
 def test_a_bad_upload_is_a_field_error_on_the_page(uploader, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from portal.models import ImportJob
+
     client.force_login(uploader)
     response = client.post(
         reverse("customs:list-imports"), {"file": SimpleUploadedFile("x.xlsx", b"garbage")}
     )
-    assert response.status_code == 400
-    assert b'class="error"' in response.content
+    assert response.status_code == 200  # re-rendered like the portal's other forms
+    assert (
+        b'class="error"' in response.content
+        and not ImportJob.objects.filter(owner=uploader.organisation).exists()
+    )
 
 
 def test_another_enterprises_job_is_not_found(uploader, client, broker):
@@ -303,3 +308,15 @@ def test_the_api_takes_an_upload_and_returns_the_job(uploader, api_as):
     assert body["status"] == "QUEUED" and body["links"]["self"].endswith(f"/api/v1/imports/{body['id']}/")
     missing = client.post("/api/v1/customs/imports/", {}, format="multipart")
     assert missing.status_code == 400 and missing.json()["field"] == "file"
+
+
+def test_a_finished_import_leads_to_the_lists_and_a_rejected_one_does_not(uploader, client):
+    done = run(uploader, workbook(list_rows(1)))
+    rows = list_rows(1, start=5)
+    rows[0][column("gcode")] = "12345"
+    rejected = run(uploader, workbook(rows))
+    assert (done.status, rejected.status) == (ImportStatus.SUCCEEDED, ImportStatus.REJECTED)
+    client.force_login(uploader)
+    link = f'href="{reverse("customs:lists")}" data-testid="imported-lists"'
+    assert link in client.get(reverse("customs:list-import", args=[done.public_id])).content.decode()
+    assert link not in client.get(reverse("customs:list-import", args=[rejected.public_id])).content.decode()

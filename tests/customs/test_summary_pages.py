@@ -1,6 +1,8 @@
 """The summary pages: preview a month, see its groups, send it; the declarations, their lists and the
 certificate (electronic data and PDF); another enterprise's are 404."""
 
+import re
+
 import pytest
 
 from customs.choices import SummaryStatus
@@ -130,6 +132,8 @@ def test_declaration_pages_and_certificate(client, seller_user, clock):
     assert 'data-testid="certificate-link"' in detail and declaration.lists.first().invt_no in detail
     certificate = client.get(f"/customs/declarations/{declaration.pk}/certificate/").content.decode()
     assert declaration.entry_id in certificate and "?format=pdf" in certificate
+    for weight in (declaration.gross_weight, declaration.net_weight):  # kilograms to 3 places, both alike
+        assert f"<dd>{weight:.3f}</dd>" in certificate
     pdf = client.get(f"/customs/declarations/{declaration.pk}/certificate/?format=pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
@@ -171,3 +175,20 @@ def test_a_summary_without_an_issued_certificate_has_no_certificate_page(client,
     declaration.save()
     client.force_login(seller_user)
     assert client.get(f"/customs/declarations/{declaration.pk}/certificate/").status_code == 404
+
+
+def test_the_summary_page_reads_cleanly(
+    signed_in, seller, seller_user, celery_eager, django_capture_on_commit_callbacks
+):
+    """One timeline heading, weights without trailing zeros, one declaration in the singular (English)."""
+    closed_list(seller, row(), gross_weight="1.20000", net_weight="1.00000")
+    closed_list(seller, row(), gross_weight="1.20000", net_weight="1.00000")
+    seller_user.language = "en"
+    seller_user.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in.post("/customs/summaries/", {"month": "2025-02", "summary_flag": "2"})
+    html = signed_in.get(f"/customs/summaries/{SummaryDeclaration.objects.get().pk}/").content.decode()
+    assert html.count('<h2 id="timeline-heading">') == 1 and html.count("Timeline</h2>") == 1
+    assert "2 lists, 2 packages, gross 2.400 kg, net 2.000 kg" in html, re.search(r"\d lists,[^<]*", html)
+    assert "transport 5: 1 declaration" in html and "declaration(s)" not in html
+    assert '<div class="toolbar" data-testid="summary-actions">' in html  # the buttons side by side, spaced

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.conftest import chromium  # noqa: F401 - Chromium for the story tests here
 from tests.support.stack import Stack, free_port, reset_broker
 
 

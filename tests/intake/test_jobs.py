@@ -369,3 +369,19 @@ def test_seeing_every_import_is_not_cancelling_one(enterprise_admin, system_admi
         import_cancel(job=job, by=system_admin)
     job.refresh_from_db()
     assert job.status == ImportStatus.QUEUED
+
+
+def test_the_outcome_counts_one_problem_and_one_row_in_the_singular(enterprise_admin):
+    from django.utils import translation
+
+    from portal.intake.progress import describe
+
+    rows = good_rows(2)
+    rows[1][1] = "x"
+    bad, good = run(enterprise_admin, xlsx(rows)), run(enterprise_admin, xlsx(good_rows(1, start=50)))
+    with translation.override("en"):
+        assert describe(bad, {}).startswith("1 problem was found;")
+        assert "correct the marked cell and" in describe(bad, {})
+        assert describe(good, {}) == "Imported 1 row."
+    with translation.override("zh-hans"):
+        assert describe(bad, {}).startswith("发现 1 个问题") and describe(good, {}) == "已导入 1 行。"

@@ -85,3 +85,17 @@ def test_the_progress_include_polls_while_running_and_links_the_error_workbook(e
     job.status = "RUNNING"
     html = Template("{% load portal_tags %}{% import_progress job %}").render(Context({"job": job}))
     assert f'data-progress-url="{reverse("portal:import-progress", args=[job.public_id])}"' in html
+
+
+def test_the_progress_include_names_the_counts_in_words(enterprise_admin):
+    from django.utils import translation
+
+    job = run(enterprise_admin, xlsx(good_rows(2)))
+    job.counts = {"created": 2, "unchanged": 0, "other": 1}
+    with translation.override("en"):
+        html = Template("{% load portal_tags %}{% import_progress job %}").render(Context({"job": job}))
+    assert "<li>Saved as new: 2</li>" in html and "<li>Already there, unchanged: 0</li>" in html
+    assert "<li>other: 1</li>" in html and "created" not in html
+    with translation.override("zh-hans"):
+        html = Template("{% load portal_tags %}{% import_progress job %}").render(Context({"job": job}))
+    assert "Saved as new" not in html
