@@ -151,6 +151,69 @@ def test_a_prefixed_far_cell_cannot_slip_past_the_scan():
     assert caught.value.code == "non_standard"
 
 
+def test_a_prefixed_far_cell_is_refused_before_calamine_reads_the_workbook(tmp_path):
+    """calamine takes ``<x:c`` for a cell (by its local name) and aborts on the far one; open_xlsx ran the
+    prefix check alongside calamine until it was found to abort: a child process under a memory limit shows
+    the refusal now comes first."""
+    content = patch_part(
+        xlsx(good_rows(2)),
+        SHEET,
+        lambda old: old.replace(b"<worksheet ", b'<worksheet xmlns:x="urn:x" ', 1).replace(
+            b"</sheetData>", b'<row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></row></sheetData>'
+        ),
+    )
+    path = tmp_path / "prefixed.xlsx"
+    path.write_bytes(content)
+    code = (
+        "import resource, django;"
+        "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30));"
+        "django.setup();"
+        "from portal.intake.safe_open import IntakeRefused, open_xlsx\n"
+        "try:\n"
+        f"    open_xlsx(open({str(path)!r}, 'rb').read(), sheet_names=('数据',), max_row=100, max_col=10)\n"
+        "except IntakeRefused as exc:\n"
+        "    print(exc.code)"
+    )
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    assert (child.returncode, child.stdout.strip()) == (0, b"non_standard"), child.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("element", "refused"),
+    [
+        (b"<x:f>1+2</x:f>", True),
+        (b"<:c/>", True),
+        (b"<a.b-c:c/>", True),
+        (b"<\xc3\xbc:c/>", True),  # a prefix in UTF-8: calamine reads it as a cell all the same
+        (b"<" + b"p" * 5000 + b":c/>", True),
+        (b"<x:col/>", False),
+        (b"<t>a:c d</t>", False),
+        (b"<t>" + b"p" * 5000 + b":c d</t>", False),
+    ],
+)
+def test_prefixed_cell_and_formula_elements_are_found_whatever_the_prefix(element, refused):
+    xml = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is>' + element + b"</is></c></row>"
+    if refused:
+        with pytest.raises(IntakeRefused) as caught:
+            scan_sheet(xml, max_row=100, max_col=10)
+        assert caught.value.code == "non_standard"
+    else:
+        scan_sheet(xml, max_row=100, max_col=10)
+
+
+@pytest.mark.parametrize("max_row", [9, 100, 1070, 50_070, 100_070])
+def test_the_extent_is_exact_at_the_last_row_and_column(max_row):
+    def cell(ref: str) -> bytes:
+        return f'<worksheet><sheetData><row r="1"><c r="{ref}"><v>1</v></c></row></sheetData>'.encode()
+
+    for ref in (f"J{max_row}", f"A00{max_row}", "J1"):
+        scan_sheet(cell(ref), max_row=max_row, max_col=10)
+    for ref in (f"J{max_row + 1}", f"A00{max_row + 1}", f"A{max_row * 10}", "K1", "AA1", f"K{max_row}"):
+        with pytest.raises(IntakeRefused) as caught:
+            scan_sheet(cell(ref), max_row=max_row, max_col=10)
+        assert caught.value.code == "far_cell", ref
+
+
 def test_formulas_are_refused_naming_the_cell():
     def formula(workbook, ws):
         ws["B3"] = "=1+2"
