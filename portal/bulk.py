@@ -11,6 +11,11 @@ the like in the rows).
 
 Call both inside the caller's transaction. ``COPY`` does not go through Django's cursor wrapper, so
 ``django_assert_num_queries`` does not count it: each call is one statement.
+
+``field__in=one_of(keys)`` looks up any number of keys in one statement: the keys travel as one array
+(PostgreSQL, ``IN (SELECT unnest(%s::text[]))``) or one JSON text (SQLite, ``IN (SELECT value FROM
+json_each(%s))``), never as one parameter per key, so neither SQLite's 32,766-parameter limit nor chunks of
+keys make the number of queries grow with the rows.
 """
 
 import csv
@@ -22,6 +27,7 @@ from contextlib import contextmanager
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.db.models import Expression
 from django.utils import timezone
 
 COPY_CHUNK = 20_000  # rows per COPY statement (bounds the buffer held in memory)
@@ -96,6 +102,35 @@ def _complete(fields, rows: Sequence[dict]) -> list[list]:
 
 
 _MISSING = object()
+
+
+def one_of(values, db_type: str = "text") -> Expression:
+    """The right-hand side of ``field__in`` for many keys, as one parameter (see the module docstring).
+
+    ``db_type``: the array's element type on PostgreSQL, ``text`` (the keys are compared as text, like
+    ``__in`` on a text column) or ``bigint`` (as integers)."""
+    convert = int if db_type == "bigint" else str
+    return _Keys([None if v is None else convert(v) for v in values], db_type)
+
+
+class _Keys(Expression):
+    def __init__(self, values: list, db_type: str):
+        super().__init__()
+        self.values, self.db_type = values, db_type
+
+    def __repr__(self) -> str:
+        return f"one_of(<{len(self.values)} keys>, {self.db_type!r})"
+
+    def as_postgresql(self, compiler, connection):
+        return f"(SELECT unnest(%s::{self.db_type}[]))", [self.values]
+
+    def as_sqlite(self, compiler, connection):
+        return "(SELECT value FROM json_each(%s))", [json.dumps(self.values, ensure_ascii=False)]
+
+    def as_sql(self, compiler, connection):  # other backends: one parameter per key
+        if not self.values:
+            return "(SELECT NULL WHERE 1 = 0)", []
+        return "(" + ", ".join(["%s"] * len(self.values)) + ")", self.values
 
 
 class _Null(float):

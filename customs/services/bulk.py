@@ -38,14 +38,13 @@ from customs.services.lists import (
 )
 from customs.validation import Problem, as_checks, check_state, clean_lists, error, match_lists
 from exchange.services import messages_enqueue_bulk
-from portal.bulk import gc_paused, insert_rows, reserve_ids
+from portal.bulk import gc_paused, insert_rows, one_of, reserve_ids
 from portal.choices import AuditVerb
 from portal.models import AuditEvent
 from portal.services.audit import build_event
 
 MAX_API_ROWS = 10_000
 MAX_IMPORT_ROWS = 100_000
-CHUNK = 5000
 
 DUPLICATE_IN_BATCH = gettext_noop(
     "Enterprise reference %(no)s appears twice in this batch (rows %(first)d and %(row)d)."
@@ -79,21 +78,42 @@ class BatchRejected(ValidationError):
         super().__init__(by_field)
 
 
-def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _existing(owner, cops: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in _chunks(sorted({c for c in cops if c})):
-        found.update(InventoryList.objects.filter(owner=owner, cop_no__in=chunk).values_list("cop_no", "pk"))
-    return found
+    """``{cop_no: list id}`` of the owner's lists among ``cops``: one query, whatever their number."""
+    keys = sorted({c for c in cops if c})
+    if not keys:
+        return {}
+    found = InventoryList.objects.filter(owner=owner, cop_no__in=one_of(keys))
+    return dict(found.values_list("cop_no", "pk"))
+
+
+def _orders_taken(owner, sellers: list, orders: list) -> dict[str, str]:
+    """``{order_no: cop_no}`` of the owner's lists that hold one of ``orders`` (by the leading columns of the
+    index (ebc_code, order_no)): one query."""
+    if not orders:
+        return {}
+    return dict(
+        InventoryList.objects.filter(owner=owner, ebc_code__in=one_of(sellers), order_no__in=one_of(orders))
+        .exclude(status__in=RELEASES_ORDER)
+        .values_list("order_no", "cop_no")
+    )
+
+
+def _orders_of_others(owner, platforms: list, orders: list) -> set[tuple[str, str]]:
+    """``(ebp_code, order_no)`` of other enterprises' orders among ``orders`` (the unique (ebp_code,
+    order_no)): one query."""
+    if not orders:
+        return set()
+    return set(
+        Order.objects.filter(ebp_code__in=one_of(platforms), order_no__in=one_of(orders))
+        .exclude(owner=owner)
+        .values_list("ebp_code", "order_no")
+    )
 
 
 def _batch_problems(owner, heads: list[dict]) -> dict[int, list[Problem]]:
     """Duplicates inside the batch, orders already declared by the seller's other lists, and orders that
-    belong to another enterprise: one query each (per 5,000 orders)."""
+    belong to another enterprise: one query each, whatever the number of orders."""
     found: dict[int, list[Problem]] = {}
     first_cop, first_order = {}, {}
     for index, head in enumerate(heads):
@@ -114,18 +134,8 @@ def _batch_problems(owner, heads: list[dict]) -> dict[int, list[Problem]]:
     orders = sorted({h.get("order_no") for h in heads if h.get("order_no")})
     sellers = sorted({h.get("ebc_code") for h in heads if h.get("ebc_code")})
     platforms = sorted({h.get("ebp_code") for h in heads if h.get("ebp_code")})
-    taken, others = {}, set()
-    for chunk in _chunks(orders):  # each lookup by the leading columns of an index: (ebc_code, order_no) …
-        taken.update(
-            InventoryList.objects.filter(owner=owner, ebc_code__in=sellers, order_no__in=chunk)
-            .exclude(status__in=RELEASES_ORDER)
-            .values_list("order_no", "cop_no")
-        )
-        others.update(  # … and the unique (ebp_code, order_no)
-            Order.objects.filter(ebp_code__in=platforms, order_no__in=chunk)
-            .exclude(owner=owner)
-            .values_list("ebp_code", "order_no")
-        )
+    taken = _orders_taken(owner, sellers, orders)
+    others = _orders_of_others(owner, platforms, orders)
     for index, head in enumerate(heads):
         order = head.get("order_no")
         if order in taken:

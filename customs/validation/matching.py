@@ -54,7 +54,6 @@ CENT = Decimal("0.01")
 VALUE_TOLERANCE = Decimal("0.005")  # C2: 0.5 % of the goods value, at least 0.01
 WEIGHT_TOLERANCE = Decimal("0.10")  # C5: 10 %, at least 0.05 kg
 MIN_WEIGHT_TOLERANCE = Decimal("0.05")
-CHUNK = 5000
 
 
 def _v(obj, name, default=None):
@@ -231,30 +230,27 @@ class Match:
         return None not in (self.order, self.payment, self.waybill)
 
 
-def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _fetch(model, key_fields: tuple[str, str], keys: set, *, prefetch: bool = False) -> dict:
-    """``{key: [rows]}`` of ``model`` whose ``key_fields`` pair is in ``keys``, newest first."""
+    """``{key: [rows]}`` of ``model`` whose ``key_fields`` pair is in ``keys``, newest first: one query (and
+    one for the prefetched lines), whatever the number of keys (``portal.bulk.one_of``)."""
     from customs.choices import DocStatus
+    from portal.bulk import one_of
 
     found: dict = {}
-    if not keys:
-        return found
     first, second = key_fields
-    firsts = sorted({k[0] for k in keys})
-    for chunk in _chunks(sorted({k[1] for k in keys})):
-        qs = model.objects.filter(**{f"{first}__in": firsts, f"{second}__in": chunk}).exclude(
-            status__in=(DocStatus.WITHDRAWN, DocStatus.CANCELLED)
-        )
-        if prefetch:
-            qs = qs.prefetch_related("items")
-        for row in qs.order_by("-id"):
-            key = (getattr(row, first), getattr(row, second))
-            if key in keys:
-                found.setdefault(key, []).append(row)
+    firsts = sorted({k[0] for k in keys if k[0] is not None})
+    seconds = sorted({k[1] for k in keys if k[1] is not None})
+    if not firsts or not seconds:
+        return found  # a NULL key matches nothing
+    qs = model.objects.filter(**{f"{first}__in": one_of(firsts), f"{second}__in": one_of(seconds)}).exclude(
+        status__in=(DocStatus.WITHDRAWN, DocStatus.CANCELLED)
+    )
+    if prefetch:
+        qs = qs.prefetch_related("items")
+    for row in qs.order_by("-id"):
+        key = (getattr(row, first), getattr(row, second))
+        if key in keys:
+            found.setdefault(key, []).append(row)
     return found
 
 
@@ -271,10 +267,12 @@ def _attach_list_items(lists: list) -> None:
     ]
     if not missing:
         return
+    from portal.bulk import one_of
+
     by_list: dict = {obj.pk: [] for obj in missing}
-    for chunk in _chunks([obj.pk for obj in missing]):
-        for item in InventoryItem.objects.filter(inventory_id__in=chunk).order_by("inventory_id", "gnum"):
-            by_list[item.inventory_id].append(item)
+    lines = InventoryItem.objects.filter(inventory_id__in=one_of(list(by_list), "bigint"))
+    for item in lines.order_by("inventory_id", "gnum"):
+        by_list[item.inventory_id].append(item)
     for obj in missing:
         obj._prefetched_objects_cache = {
             **getattr(obj, "_prefetched_objects_cache", {}),

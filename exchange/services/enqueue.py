@@ -11,9 +11,7 @@ from exchange import catalog
 from exchange.choices import MESSAGE_LIVE, MessageStatus
 from exchange.models import Message, new_guid
 from exchange.services.common import log, publish, queue_for, task_named
-from portal.bulk import insert_rows, reserve_ids
-
-BULK_KEY_CHUNK = 5000
+from portal.bulk import insert_rows, one_of, reserve_ids
 
 
 def message_enqueue(
@@ -75,7 +73,7 @@ def messages_enqueue_bulk(
     ``entries``: ``(business_key, payload, subject_pk)`` (``subject_pk`` None without a subject), about rows
     of ``subject_model``. Returns the messages' primary keys in the order of ``entries``. Like
     ``message_enqueue``, a live message with the same business key stands instead of a new one (its key is
-    returned); unlike it, nothing is written row by row: one query finds the live keys (per 5,000), one
+    returned); unlike it, nothing is written row by row: one query finds the live keys (however many), one
     reserves the ids, and the rows go in with one ``COPY`` on PostgreSQL (multi-row INSERTs elsewhere).
     One flush per (type, sender) is scheduled after commit. Two entries with the same key are a caller's
     bug (``ValueError``).
@@ -89,13 +87,13 @@ def messages_enqueue_bulk(
     if len(set(keys)) != len(keys):
         raise ValueError("two messages of one batch have the same business key")
     live: dict[str, int] = {}
-    for start in range(0, len(keys), BULK_KEY_CHUNK):
+    if keys:
         live.update(
             Message.objects.filter(
                 department=spec.department,
                 message_type=spec.code,
                 sender=sender,
-                business_key__in=keys[start : start + BULK_KEY_CHUNK],
+                business_key__in=one_of(keys),
                 status__in=MESSAGE_LIVE,
             ).values_list("business_key", "pk")
         )
