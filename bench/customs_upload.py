@@ -7,11 +7,13 @@ conversion, the customs importer, ``lists_create_bulk`` with every check, COPY o
 messages and audit events, the job's status). Side by side, the floor: python-calamine reading the same
 file, plus one COPY per table of exactly the rows the import wrote (captured from the bulk path's own COPY
 streams) into empty tables with the same columns and indexes (in a transaction rolled back). The SQL
-statements of the whole upload are counted at two sizes to show they do not grow with the rows.
+statements of the whole upload are counted at two sizes, printed side by side: they do not grow with the
+rows. Besides wall-clock seconds, CPU seconds (this process + its PostgreSQL backend, from /proc) are
+printed for the upload and for the floor: on a shared host the CPU ratio is the steadier one.
 
-    createdb -h 127.0.0.1 -U postgres bench_cu_api
+    createdb -h 127.0.0.1 -U postgres bench_cu_upload
     python bench/customs_upload.py [--rows 50000] [--small 1000]
-        [--database-url postgres://postgres@127.0.0.1:5432/bench_cu_api]
+        [--database-url postgres://postgres@127.0.0.1:5432/bench_cu_upload]
 
 The workbook (one line per list) is generated once under var/bench/. Target: end to end / (calamine +
 COPY) <= 4. The host is shared: the load average is printed.
@@ -51,19 +53,30 @@ def workbook(rows: int, start: int) -> bytes:
     return path.read_bytes()
 
 
-def calamine_seconds(content: bytes, rows: int) -> float:
+def calamine_seconds(content: bytes, rows: int) -> tuple[float, float]:
+    """(wall, CPU) seconds of python-calamine reading the workbook into Python rows."""
     import python_calamine
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(content))
     data = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    took = time.perf_counter() - began
+    took, cpu = time.perf_counter() - began, time.process_time() - cpu
     assert len(data) == rows + 1, len(data)
-    return took
+    return took, cpu
+
+
+def backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
 
 
 def upload(client, content: bytes, rows: int, recorder):
-    """(seconds, SQL statements through Django, COPY streams, job) of one upload, end to end."""
+    """(seconds, SQL statements through Django, COPY streams, CPU seconds of this process and of its
+    PostgreSQL backend) of one upload, end to end."""
+    from customs_bulk import backend_cpu
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -72,8 +85,9 @@ def upload(client, content: bytes, rows: int, recorder):
     from portal.models import ImportJob
 
     recorder.take()
+    backend = backend_pid()
     with CaptureQueriesContext(connection) as queries:
-        began = time.perf_counter()
+        began, cpu, db_cpu = time.perf_counter(), time.process_time(), backend_cpu(backend)
         response = client.post(
             "/api/v1/customs/imports/",
             {"file": SimpleUploadedFile("lists.xlsx", content)},
@@ -82,10 +96,22 @@ def upload(client, content: bytes, rows: int, recorder):
         assert response.status_code == 202, response.content[:1000]
         job = ImportJob.objects.get(public_id=response.json()["id"])
         job = job_run(job_id=job.pk)  # what the worker does with the queued job
-        took = time.perf_counter() - began
+        took, cpu = time.perf_counter() - began, time.process_time() - cpu
+        db_cpu = backend_cpu(backend) - db_cpu
     assert job.status == "SUCCEEDED", list(job.problems.values_list("row", "column", "message")[:5])
     assert job.counts["created"] == rows, job.counts
-    return took, len(queries), recorder.take(), job
+    return took, len(queries), recorder.take(), (cpu, db_cpu)
+
+
+def floor_cpu(streams: list) -> float:
+    """CPU seconds (this process + its PostgreSQL backend) of the floor's COPY of ``streams``."""
+    from customs_api import floor
+    from customs_bulk import backend_cpu
+
+    backend = backend_pid()
+    cpu, db_cpu = time.process_time(), backend_cpu(backend)
+    floor(b"{}", streams)
+    return time.process_time() - cpu + backend_cpu(backend) - db_cpu
 
 
 def main() -> None:
@@ -94,7 +120,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_cu_api"),
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_cu_upload"),
     )
     args = parser.parse_args()
     from customs_api import CopyRecorder, floor, setup
@@ -119,17 +145,23 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
     upload(client, small, args.small, recorder)  # warm-up: caches, code lists, content types
     small_again = workbook(args.small, start=5_000_000)
-    took_small, queries_small, _, _ = upload(client, small_again, args.small, recorder)
-    print(f"{args.small:,} rows: {took_small:.2f} s end to end, {queries_small} SQL statements", flush=True)
-    took, queries, streams, _ = upload(client, big, args.rows, recorder)
-    cal = calamine_seconds(big, args.rows)
+    took_small, queries_small, streams_small, _ = upload(client, small_again, args.small, recorder)
+    print(f"{args.small:,} rows: {took_small:.2f} s end to end", flush=True)
+    took, queries, streams, (cpu, db_cpu) = upload(client, big, args.rows, recorder)
+    cal, cal_cpu = calamine_seconds(big, args.rows)
     _, copy = floor(b"{}", streams)
+    copy_cpu = floor_cpu(streams)
     print(
+        f"SQL statements per upload: {args.small:,} rows {queries_small} + {len(streams_small)} COPY; "
+        f"{args.rows:,} rows {queries} + {len(streams)} COPY"
+        f" ({'the same' if queries == queries_small else 'NOT the same'})\n"
         f"{args.rows:,} rows ({len(big) / 2**20:.1f} MB): end to end {took:.2f} s "
-        f"({args.rows / took:,.0f} rows/s), {queries} SQL statements + {len(streams)} COPY "
-        f"(vs {queries_small} for {args.small:,} rows)\n"
+        f"({args.rows / took:,.0f} rows/s)\n"
         f"    floor: calamine {cal:.2f} s + COPY {copy:.2f} s = {cal + copy:.2f} s; "
-        f"end to end / floor {took / (cal + copy):.1f} (target <= 4); load {os.getloadavg()[0]:.1f}",
+        f"end to end / floor {took / (cal + copy):.1f} (target <= 4)\n"
+        f"    CPU: end to end {cpu:.2f} s portal + {db_cpu:.2f} s PostgreSQL = {cpu + db_cpu:.2f} s; floor "
+        f"calamine {cal_cpu:.2f} s + COPY {copy_cpu:.2f} s = {cal_cpu + copy_cpu:.2f} s; "
+        f"CPU ratio {(cpu + db_cpu) / (cal_cpu + copy_cpu):.1f}; load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
 

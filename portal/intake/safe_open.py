@@ -302,16 +302,16 @@ def scan_sheet(xml: bytes, *, max_row: int, max_col: int) -> None:
     scan_extent(xml, max_row=max_row, max_col=max_col)
 
 
-def scan_content(xml: bytes) -> None:
+def scan_content(xml: bytes, *, cells_checked: bool = False) -> None:
     """No DTD or entity, no formula, every cell written ``<c r="…"``, no prefixed cell or formula element.
 
-    The first of these in the part is the one refused."""
-    found = [
-        (match.start(), code)
-        for code, pattern in (("dtd", _DTD_AT), ("formula", _FORMULA_AT), ("non_standard", _BARE_CELL_AT))
-        if (match := pattern.search(xml)) is not None
-    ]
-    prefixed = _prefixed_element(xml)
+    The first of these in the part is the one refused. ``cells_checked``: ``scan_cells`` has passed, so the
+    last two are not looked for again."""
+    patterns = [("dtd", _DTD_AT), ("formula", _FORMULA_AT)]
+    if not cells_checked:
+        patterns.append(("non_standard", _BARE_CELL_AT))
+    found = [(hit.start(), code) for code, pattern in patterns if (hit := pattern.search(xml)) is not None]
+    prefixed = None if cells_checked else _prefixed_element(xml)
     if prefixed is not None:
         found.append((prefixed, "non_standard"))
     if not found:
@@ -401,7 +401,7 @@ def open_xlsx(
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(_calamine_rows, python_calamine, content, name)
         try:
-            scan_content(xml)
+            scan_content(xml, cells_checked=True)
         except IntakeRefused:
             reading.exception()  # wait for the reader; the content's refusal is the one to tell
             raise
