@@ -286,8 +286,14 @@ def _fast_decimal(column: Column, values) -> list:
     quantum = Decimal(1).scaleb(-places)
     bound = Decimal(10) ** (column.max_digits - places)
     rounds = column.round_half_up
+    # Text that is plainly a number the column takes as it is (ASCII digits, at most ``places`` decimals and
+    # ``max_digits`` in all): ``Decimal(text)`` is what the scalar path gives it; anything else goes there.
+    whole = column.max_digits - places
+    plain = re.compile(rf"[0-9]{{1,{whole}}}(?:\.[0-9]{{0,{places}}})?" if whole > 0 else "(?!)").fullmatch
 
     def fast(value):
+        if value.__class__ is str:
+            return Decimal(value) if plain(value) else _SLOW
         if value.__class__ is not float or not (0 <= value < 1e15):
             return _SLOW
         number = Decimal(repr(value))  # the shortest text that reads back as this float: what was stored

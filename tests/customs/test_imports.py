@@ -106,6 +106,28 @@ def test_a_duplicate_order_in_the_file_is_refused(uploader):
     assert saved() == (0, 0, 0)
 
 
+def test_an_import_issues_as_many_queries_for_many_rows_as_for_few(uploader):
+    """Grouping rows into lists, the bulk path's look-ups, mapping its problems back to cells and the error
+    workbook: no statement per row or per list, accepted or rejected."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def bad(rows):
+        for row in rows:
+            row[column("price")] = "0"  # V5 on every line: customs' problems mapped back to every row
+        return rows
+
+    run(uploader, workbook(list_rows(1, start=900)))  # code lists and content types cached from here on
+    counts = []
+    for rows in (list_rows(2), list_rows(40, lines=2, start=100), bad(list_rows(2, start=300)),
+                 bad(list_rows(40, lines=2, start=400))):  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            job = run(uploader, workbook(rows))
+        counts.append((job.status, len(queries)))
+    assert [status for status, _ in counts] == [ImportStatus.SUCCEEDED] * 2 + [ImportStatus.REJECTED] * 2
+    assert counts[0] == counts[1] and counts[2] == counts[3], counts
+
+
 def test_dates_as_text_are_read_and_words_are_refused(uploader):
     rows = list_rows(2)
     rows[0][column("ie_date")] = "2025/03/03"

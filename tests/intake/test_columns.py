@@ -143,3 +143,33 @@ def test_a_column_declaration_is_checked():
         Column("c", "代码", "Code", CODE)
     with pytest.raises(ValueError, match="reserved"):
         Column("_row", "行", "Row")
+
+
+PLACES_5 = Column("v", "值", "V", DECIMAL, max_digits=19, decimal_places=5)
+NUMERIC_TEXTS = [
+    "0", "00.5", "5.", "1.20", "60.00", "2.675", "0.005", "1.2000000", "12345678901234", "1" * 15,
+    "99999999999999.99999", "123456789012345678.5", " 1.5", "1,234.5", "-1", "+1", ".5", "1e3", "１２", "٣",
+    "", "abc",
+]  # fmt: skip
+
+
+def _cell_by_cell(column, text):
+    """What the scalar converter makes of one cell: (str of the value, []) or (None, [error code])."""
+    from portal.intake.columns import converter
+
+    if text == "":
+        return None, []
+    try:
+        return str(converter(column)(text)), []
+    except CellError as error:
+        return None, [error.code]
+
+
+@pytest.mark.parametrize("column", [MONEY, STRICT, PLACES_5])
+def test_numbers_typed_as_text_convert_as_the_scalar_path_converts_them(column):
+    """The column-wise fast path for plain numeric text gives what the cell-by-cell converter gives (value
+    and places kept), and leaves everything else to it."""
+    out, errors = convert_values(column, NUMERIC_TEXTS)
+    for index, text in enumerate(NUMERIC_TEXTS):
+        got = (None if out[index] is None else str(out[index]), [e.code for i, e in errors if i == index])
+        assert got == _cell_by_cell(column, text), text
