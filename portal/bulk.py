@@ -166,7 +166,9 @@ def copy_csv(table: str, columns: list[str], text: str) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     sql = f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor:
+    # The raw cursor's errors are wrapped as Django's (IntegrityError for a unique key another transaction
+    # wrote first), so callers can catch them as for any other statement.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(sql, io.StringIO(text))
 
 
