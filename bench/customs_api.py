@@ -215,6 +215,12 @@ def concurrent(args, single: float, floor_rate: float) -> None:
             f"  client {number + 1}: {made:,} lists in {ended - began:.2f} s; CPU portal {cpu:.2f} s + "
             f"PostgreSQL {db_cpu:.2f} s"
         )
+    cpu = sum(r[4] + r[5] for r in done)
+    print(
+        f"  CPU of the run: {cpu:.2f} s (portal + PostgreSQL) = {created / cpu:,.0f} lists per CPU-second; "
+        f"a machine whose {os.cpu_count()} cores did nothing else could sustain at most "
+        f"{created / cpu * os.cpu_count():,.0f} lists/s"
+    )
     print(
         f"sustained, {args.clients} clients × {args.requests} requests of {args.lists:,} lists: {created:,} "
         f"lists in {end - start:.2f} s = {rate:,.0f} lists/s (target >= 1,500); single stream {single:,.0f} "

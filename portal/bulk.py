@@ -9,8 +9,14 @@ row leaves out take the model's default, and ``auto_now``/``auto_now_add`` colum
 ``save()`` would; nothing else of ``save()`` runs (no signals, no per-row stamps: pass ``created_by_id`` and
 the like in the rows).
 
+Rows with the same keys (the bulk paths') are read with one C-level getter and share one tail of defaults
+worked out once; keys that are no column are ignored. A JSON column takes a value (dumped) or ``RawJSON``,
+text already serialised (the CEB payloads the customs bulk path writes as text, a constant of every row),
+written as it is. Rows go in in the order given: callers that may race on a unique key write in key order.
+
 Call both inside the caller's transaction. ``COPY`` does not go through Django's cursor wrapper, so
-``django_assert_num_queries`` does not count it: each call is one statement.
+``django_assert_num_queries`` does not count it: each call is one statement (``copy_csv``). Its database
+errors are Django's (``IntegrityError`` for a unique key), as for any statement.
 """
 
 import csv

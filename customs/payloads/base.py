@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from json.encoder import encode_basestring
 from operator import attrgetter
 
@@ -28,8 +29,13 @@ def integer(value) -> str:
     return "" if value is None or value == "" else str(int(value))
 
 
+@lru_cache(maxsize=1024)  # export dates repeat across a batch
+def _day(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
 def day(value) -> str:
-    return value.strftime("%Y%m%d") if isinstance(value, date) else ""
+    return _day(value) if isinstance(value, date) else ""
 
 
 def stamp(value) -> str:
@@ -103,13 +109,14 @@ def node_text(element: str, head: str, head_fields: list[str], row: str, rows: I
     return f'{{"element": {encode_basestring(element)}, "parts": [{", ".join(parts)}]}}'
 
 
-def common_text(app_type: str, at: datetime) -> list[str]:
-    """``common`` as ``fields_text`` writes it, for one send time shared by a whole batch."""
-    return [
+@lru_cache(maxsize=16)  # one send time shared by a whole batch
+def common_text(app_type: str, at: datetime) -> tuple[str, ...]:
+    """``common`` as ``fields_text`` writes it."""
+    return (
         f'["appType", {encode_basestring(app_type)}]',
         f'["appTime", {encode_basestring(stamp(at))}]',
         f'["appStatus", "{APP_STATUS_DECLARE}"]',
-    ]
+    )
 
 
 def fields_of(obj, rows) -> list[list[str]]:

@@ -108,7 +108,7 @@ def inventory_payload(inventory, items: Iterable, *, at: datetime | None = None)
 def inventory_payload_text(head: dict, items: Iterable[dict], *, at: datetime, app_type: str = "1") -> str:
     """``inventory_payload`` of a list given as dicts (cleaned head and lines, not saved), as the JSON text
     ``json.dumps(…, ensure_ascii=False)`` would write: the bulk path stores it in the outbox as it is."""
-    fields = common_text(app_type, at)
+    fields = list(common_text(app_type, at))
     fields_text(head, _HEAD_TEXT, fields)
     lines = []
     for item in items:
