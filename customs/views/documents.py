@@ -23,9 +23,11 @@ from customs.choices import CANCELLABLE, EDITABLE, DocStatus
 from customs.forms import DocumentFilterForm, ReasonForm, SellerChoiceForm, as_text, line_formset
 from customs.selectors import pages as page_selectors
 from customs.selectors.pages import enterprise_documents, filter_documents, keyset_page, status_counts
+from customs.selectors.reference import ReferenceSet
 from customs.templatetags.customs_tags import amount
 from customs.validation import from_checks
 from customs.validation.problems import field_label
+from customs.validation.specs import LIST_HEAD, LIST_ITEM, ORDER_HEAD, ORDER_ITEM, PAYMENT, WAYBILL
 from customs.views.common import (
     ENTERPRISE,
     LINE_PATH,
@@ -116,6 +118,31 @@ def counted(counts: dict) -> dict:
     }
 
 
+# The code list each coded field of the documents names (the specs' code lists; customs offices by V14).
+CODE_LISTS = {
+    spec.name: spec.code_list
+    for fields in (LIST_HEAD, LIST_ITEM, ORDER_HEAD, ORDER_ITEM, PAYMENT, WAYBILL)
+    for spec in fields.specs
+    if spec.code_list
+} | {"customs_code": "customs_offices", "port_code": "customs_offices"}
+
+
+def head_rows(k, doc, refs) -> list[tuple]:
+    return [(f.label, named(n, shown(getattr(doc, n)), refs)) for n, f in k.head_form.base_fields.items()]
+
+
+def item_rows(k, items, refs) -> list[list[str]]:
+    fields = list(k.item_form.base_fields) if k.item_form else []
+    return [[named(f, as_text(getattr(line, f)), refs) for f in fields] for line in items]
+
+
+def named(field: str, text: str, refs: ReferenceSet) -> str:
+    """``502 美国`` for a coded field: the code as filed, then its name in the reader's language (the code
+    lists as they stood on the document's date); the code alone when the list does not know it."""
+    entry = refs.get(CODE_LISTS[field], text) if field in CODE_LISTS and text else None
+    return f"{text} {entry.name}" if entry is not None else text
+
+
 def shown(value) -> str:
     """A head value as the page shows it: local time for instants, money to 2 places, codes as they are."""
     if isinstance(value, datetime):
@@ -157,6 +184,7 @@ class DocumentDetailView(KindMixin, RoleRequiredMixin, View):
         doc = scoped_object(request, k.model, pk, select_related=("owner", "filer"))
         items = list(doc.items.all()) if k.item_form else []
         enterprise = request.user.organisation_id is not None and not request.user.has_role(*OFFICERS)
+        refs = ReferenceSet.load(getattr(doc, "ie_date", None))
         return render(
             request,
             "customs/documents/detail.html",
@@ -167,10 +195,8 @@ class DocumentDetailView(KindMixin, RoleRequiredMixin, View):
                 "items": items,
                 "item_fields": list(k.item_form.base_fields) if k.item_form else [],
                 "item_labels": [f.label for f in k.item_form.base_fields.values()] if k.item_form else [],
-                "item_rows": [[as_text(getattr(i, f)) for f in k.item_form.base_fields] for i in items]
-                if k.item_form
-                else [],
-                "head": [(f.label, shown(getattr(doc, n))) for n, f in k.head_form.base_fields.items()],
+                "item_rows": item_rows(k, items, refs),
+                "head": head_rows(k, doc, refs),
                 "problems": problems_of(doc),
                 "can_edit": enterprise and doc.status in EDITABLE,
                 "can_submit": enterprise and doc.status in (DocStatus.DRAFT, DocStatus.REJECTED),
