@@ -22,10 +22,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TopPadder
 
+from portal import identifiers
+from portal.divisions import division_label
 from portal.pdf import FONT, font, markup
-from registration import legacy
 from registration.choices import Qualification, TaskStatus
-from registration.divisions import division_label
 
 QR_SIZE = 34 * mm
 MARGIN = 20 * mm
@@ -116,7 +116,7 @@ def _facts(filing) -> list[tuple[str, str, str, str]]:
     if filing.uscc:
         facts.append(("统一社会信用代码", "Unified social credit code", filing.uscc, ""))
     elif filing.org_code:
-        facts.append(("组织机构代码", "Organisation code", legacy.printed(filing.org_code), ""))
+        facts.append(("组织机构代码", "Organisation code", identifiers.printed(filing.org_code), ""))
     facts += [
         ("主体类型", "Entity type", *_both(lambda: filing.role_label)),
         ("行政区划", "Administrative division", *_both(lambda: division_label(filing.division_code))),
