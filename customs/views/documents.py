@@ -60,13 +60,13 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
 
     def _visible(self, user, owners):
         """``visible_to``; for lists, the same rows spelled out so the (owner, …) indexes serve the page."""
-        if hasattr(self.kind.model, "party") or not owners:
-            return self.kind.model.objects.visible_to(user)
-        return enterprise_documents(self.kind.model, owners[0], [o.pk for o in owners[1:]])
+        if hasattr(self.kind.kind.model, "party") or not owners:
+            return self.kind.kind.model.objects.visible_to(user)
+        return enterprise_documents(self.kind.kind.model, owners[0], [o.pk for o in owners[1:]])
 
     def get(self, request, kind=None):
         k = self.kind
-        owners = owners_for(request.user, k.document_type)
+        owners = owners_for(request.user, k.kind.document_type)
         form = DocumentFilterForm(request.GET or None, sellers=owners if len(owners) > 1 else ())
         data = form.cleaned_data if form.is_valid() else {}
         owner = next((o for o in owners if o.pk == data.get("seller")), None)
@@ -77,7 +77,7 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
             "number": data.get("number", ""),
             "owner": owner,
             "date_field": k.date_field,
-            "owner_ids": None if hasattr(k.model, "party") else [o.pk for o in owners],
+            "owner_ids": None if hasattr(k.kind.model, "party") else [o.pk for o in owners],
         }
         rows = filter_documents(base, status=data.get("status", ""), **filters).select_related("owner")
         page = keyset_page(
@@ -95,7 +95,8 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
                 "form": form,
                 "page": page,
                 "rows": [
-                    (doc, k.number(doc), [getattr(doc, attr) for _label, attr in k.columns]) for doc in page
+                    (doc, k.kind.number(doc), [getattr(doc, attr) for _label, attr in k.columns])
+                    for doc in page
                 ],
                 **counted(counts),
                 "query": query_without(request, "after", "before"),
@@ -181,7 +182,7 @@ class DocumentDetailView(KindMixin, RoleRequiredMixin, View):
 
     def get(self, request, pk, kind=None):
         k = self.kind
-        doc = scoped_object(request, k.model, pk, select_related=("owner", "filer"))
+        doc = scoped_object(request, k.kind.model, pk, select_related=("owner", "filer"))
         items = list(doc.items.all()) if k.item_form else []
         enterprise = request.user.organisation_id is not None and not request.user.has_role(*OFFICERS)
         refs = ReferenceSet.load(getattr(doc, "ie_date", None))
@@ -191,7 +192,7 @@ class DocumentDetailView(KindMixin, RoleRequiredMixin, View):
             {
                 "kind": k,
                 "doc": doc,
-                "number": k.number(doc),
+                "number": k.kind.number(doc),
                 "items": items,
                 "item_fields": list(k.item_form.base_fields) if k.item_form else [],
                 "item_labels": [f.label for f in k.item_form.base_fields.values()] if k.item_form else [],
@@ -219,14 +220,14 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
     def _doc(self, request, pk):
         if pk is None:
             return None
-        doc = scoped_object(request, self.kind.model, pk)
+        doc = scoped_object(request, self.kind.kind.model, pk)
         if doc.status not in EDITABLE:
             raise Http404
         return doc
 
     def _forms(self, request, doc, data=None):
         k = self.kind
-        owners = owners_for(request.user, k.document_type)
+        owners = owners_for(request.user, k.kind.document_type)
         initial = {n: as_text(getattr(doc, n)) for n in k.head_form.base_fields} if doc else None
         head = k.head_form(data, initial=initial)
         seller = SellerChoiceForm(data, owners=owners, initial={"owner": owners[0].pk if owners else None})
@@ -288,9 +289,13 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
         send = "send" in request.POST
         try:
             with transaction.atomic():
-                doc = k.create(owner, by, values, items) if doc is None else k.update(doc, by, values, items)
+                doc = (
+                    k.kind.create(owner=owner, by=by, head=values, items=items)
+                    if doc is None
+                    else k.kind.update(doc, by=by, head=values, items=items)
+                )
                 if send:
-                    doc = k.submit(doc, by)
+                    doc = k.kind.submit(doc, by=by)
         except ValidationError as exc:
             apply_errors(exc, head, lines, positions)
             return None
@@ -307,7 +312,7 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
             {
                 "kind": self.kind,
                 "doc": doc,
-                "number": self.kind.number(doc) if doc else "",
+                "number": self.kind.kind.number(doc) if doc else "",
                 "form": head,
                 "lines": lines,
                 "seller_form": seller if doc is None and len(owners) > 1 else None,
@@ -328,7 +333,7 @@ class DocumentActionView(KindMixin, RoleRequiredMixin, View):
         if action not in self.actions:
             raise Http404
         k = self.kind
-        doc = scoped_object(request, k.model, pk)
+        doc = scoped_object(request, k.kind.model, pk)
         try:
             self._run(request, k, doc, action)
         except PermissionDenied as exc:
@@ -338,7 +343,9 @@ class DocumentActionView(KindMixin, RoleRequiredMixin, View):
     @staticmethod
     def _run(request, k, doc, action):
         if action == "submit":
-            run_service(request, lambda: k.submit(doc, request.user), success=_("Sent to customs."))
+            run_service(request, lambda: k.kind.submit(doc, by=request.user), success=_("Sent to customs."))
         else:
             reason = request.POST.get("reason", "")[:1000]
-            run_service(request, lambda: k.withdraw(doc, request.user, reason), success=_("Withdrawn."))
+            run_service(
+                request, lambda: k.kind.withdraw(doc, by=request.user, reason=reason), success=_("Withdrawn.")
+            )
