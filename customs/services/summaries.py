@@ -191,8 +191,8 @@ def summary_submit(*, summary: SummaryDeclaration, by, filer=None, progress=None
     so far (every ``RESERVE_SLICES``-th of the lists, then every ``Ticker`` interval)."""
     filer = authority.acting_organisation(by, filer)
     (summary,) = lock(summary)
-    SUMMARY.target(summary.status, "submit")
     parties = authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    SUMMARY.target(summary.status, "submit")
     dxp_id = authority.require_sender(parties)
     reserved = _reserve(summary, progress)
     if reserved != summary.list_count:
