@@ -36,7 +36,7 @@ from customs.services.lists import (
 )
 from customs.validation import Problem, as_checks, check_state, clean_lists, error, match_lists
 from exchange.services import messages_enqueue_bulk
-from portal.bulk import RawJSON, gc_paused, insert_rows, one_of, raw_json, reserve_ids
+from portal.bulk import RawJSON, gc_paused, insert_rows, raw_json, reserve_ids
 from portal.choices import AuditVerb
 from portal.models import AuditEvent
 from portal.services.audit import build_event
@@ -81,7 +81,7 @@ def _existing(owner, cops: list[str]) -> dict[str, int]:
     keys = sorted({c for c in cops if c})
     if not keys:
         return {}
-    found = InventoryList.objects.filter(owner=owner, cop_no__in=one_of(keys))
+    found = InventoryList.objects.filter(owner=owner, cop_no__one_of=keys)
     return dict(found.values_list("cop_no", "pk"))
 
 
@@ -91,7 +91,7 @@ def _orders_taken(owner, sellers: list, orders: list) -> dict[str, str]:
     if not orders:
         return {}
     return dict(
-        InventoryList.objects.filter(owner=owner, ebc_code__in=one_of(sellers), order_no__in=one_of(orders))
+        InventoryList.objects.filter(owner=owner, ebc_code__one_of=sellers, order_no__one_of=orders)
         .exclude(status__in=RELEASES_ORDER)
         .values_list("order_no", "cop_no")
     )
@@ -103,7 +103,7 @@ def _orders_of_others(owner, platforms: list, orders: list) -> set[tuple[str, st
     if not orders:
         return set()
     return set(
-        Order.objects.filter(ebp_code__in=one_of(platforms), order_no__in=one_of(orders))
+        Order.objects.filter(ebp_code__one_of=platforms, order_no__one_of=orders)
         .exclude(owner=owner)
         .values_list("ebp_code", "order_no")
     )

@@ -232,9 +232,9 @@ class Match:
 
 def _fetch(model, key_fields: tuple[str, str], keys: set, *, prefetch: bool = False) -> dict:
     """``{key: [rows]}`` of ``model`` whose ``key_fields`` pair is in ``keys``, newest first: one query (and
-    one for the prefetched lines), whatever the number of keys (``portal.bulk.one_of``)."""
+    one for the prefetched lines), whatever the number of keys (``portal.bulk.OneOf``)."""
+    import portal.bulk  # noqa: F401 (registers the one_of lookup)
     from customs.choices import DocStatus
-    from portal.bulk import one_of
 
     found: dict = {}
     first, second = key_fields
@@ -242,7 +242,7 @@ def _fetch(model, key_fields: tuple[str, str], keys: set, *, prefetch: bool = Fa
     seconds = sorted({k[1] for k in keys if k[1] is not None})
     if not firsts or not seconds:
         return found  # a NULL key matches nothing
-    qs = model.objects.filter(**{f"{first}__in": one_of(firsts), f"{second}__in": one_of(seconds)}).exclude(
+    qs = model.objects.filter(**{f"{first}__one_of": firsts, f"{second}__one_of": seconds}).exclude(
         status__in=(DocStatus.WITHDRAWN, DocStatus.CANCELLED)
     )
     if prefetch:
@@ -267,10 +267,10 @@ def _attach_list_items(lists: list) -> None:
     ]
     if not missing:
         return
-    from portal.bulk import one_of
+    import portal.bulk  # noqa: F401 (registers the one_of lookup)
 
     by_list: dict = {obj.pk: [] for obj in missing}
-    lines = InventoryItem.objects.filter(inventory_id__in=one_of(list(by_list), "bigint"))
+    lines = InventoryItem.objects.filter(inventory_id__one_of=list(by_list))
     for item in lines.order_by("inventory_id", "gnum"):
         by_list[item.inventory_id].append(item)
     for obj in missing:

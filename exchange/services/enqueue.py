@@ -12,7 +12,7 @@ from exchange import catalog
 from exchange.choices import MESSAGE_LIVE, MessageStatus
 from exchange.models import Message, new_guid
 from exchange.services.common import log, publish, queue_for, task_named
-from portal.bulk import insert_rows, one_of, reserve_ids
+from portal.bulk import insert_rows, reserve_ids
 
 
 def message_enqueue(
@@ -94,7 +94,7 @@ def messages_enqueue_bulk(
                 department=spec.department,
                 message_type=spec.code,
                 sender=sender,
-                business_key__in=one_of(keys),
+                business_key__one_of=keys,
                 status__in=MESSAGE_LIVE,
             ).values_list("business_key", "pk")
         )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from customs.models import Currency
 from exchange.models import Message
-from portal.bulk import gc_paused, insert_rows, one_of, reserve_ids
+from portal.bulk import gc_paused, insert_rows, reserve_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_one_statement_whatever_the_rows(enterprise):
     assert Message.objects.count() == 500
 
 
-def test_one_of_looks_up_any_number_of_keys_in_one_statement(enterprise):
+def test_the_one_of_lookup_looks_up_any_number_of_keys_in_one_statement(enterprise):
     """40,000 keys: past SQLite's 32,766 parameters, one statement all the same, and exact."""
     rows = [
         {"message_id": f"{i:036d}", "department": "customs", "message_type": "X", "sender_id": enterprise.pk,
@@ -92,8 +92,8 @@ def test_one_of_looks_up_any_number_of_keys_in_one_statement(enterprise):
     pks = list(Message.objects.values_list("pk", flat=True))
     messages = Message.objects.all()
     with CaptureQueriesContext(connection) as captured:
-        found = {m.business_key for m in messages.filter(business_key__in=one_of(wanted))}
-        ids = [m.pk for m in messages.filter(pk__in=one_of([*pks, 10**12], "bigint"))]
-        none = list(messages.filter(business_key__in=one_of([])))
+        found = {m.business_key for m in messages.filter(business_key__one_of=wanted)}
+        ids = [m.pk for m in messages.filter(pk__one_of=[*pks, 10**12])]
+        none = list(messages.filter(business_key__one_of=[]))
     assert found == {"K1", "K2"}
     assert (sorted(ids), none, len(captured)) == (sorted(pks), [], 3)
