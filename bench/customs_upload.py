@@ -24,6 +24,7 @@ import io
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,7 @@ def upload(client, content: bytes, rows: int, recorder):
         db_cpu = backend_cpu(backend) - db_cpu
     assert job.status == "SUCCEEDED", list(job.problems.values_list("row", "column", "message")[:5])
     assert job.counts["created"] == rows, job.counts
-    return took, len(queries), recorder.take(), (cpu, db_cpu)
+    return took, queries.captured_queries, recorder.take(), (cpu, db_cpu)
 
 
 def floor_cpu(streams: list) -> float:
@@ -145,9 +146,14 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
     upload(client, small, args.small, recorder)  # warm-up: caches, code lists, content types
     small_again = workbook(args.small, start=5_000_000)
-    took_small, queries_small, streams_small, _ = upload(client, small_again, args.small, recorder)
+    took_small, statements_small, streams_small, _ = upload(client, small_again, args.small, recorder)
     print(f"{args.small:,} rows: {took_small:.2f} s end to end", flush=True)
-    took, queries, streams, (cpu, db_cpu) = upload(client, big, args.rows, recorder)
+    took, statements, streams, (cpu, db_cpu) = upload(client, big, args.rows, recorder)
+    queries, queries_small = len(statements), len(statements_small)
+    if queries != queries_small:  # which statements the larger upload adds (by their first 70 characters)
+        extra = Counter(q["sql"][:70] for q in statements)
+        extra.subtract(Counter(q["sql"][:70] for q in statements_small))
+        print("  differing statements:", {sql: n for sql, n in extra.items() if n}, flush=True)
     cal, cal_cpu = calamine_seconds(big, args.rows)
     _, copy = floor(b"{}", streams)
     copy_cpu = floor_cpu(streams)
