@@ -22,6 +22,7 @@ from exchange.models import Message, Receipt
 from exchange.parsing import ReceiptParseError, parse
 from exchange.registry import dispatch_receipts
 from exchange.services.common import log
+from portal.bulk import update_rows
 from portal.choices import AuditVerb
 from portal.services.audit import audit_many, build_event
 
@@ -120,7 +121,7 @@ def _apply_batch(items: list[dict], *, via: str, channel: str) -> list[str]:
     changed, events, applied = _apply_parsed([r for r in receipts if id(r) in parsed], messages, channel)
     Receipt.objects.bulk_create(receipts)  # a receipt id stored meanwhile raises: the careful path then
     if changed:
-        Message.objects.bulk_update(list(changed.values()), _MESSAGE_FIELDS)
+        update_rows(Message, list(changed.values()), _MESSAGE_FIELDS)
     audit_many(events)
     by_type: dict[str, list] = {}
     for message, receipt in applied:
