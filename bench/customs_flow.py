@@ -361,36 +361,54 @@ def parties() -> dict:
 
 
 def file_documents(p: dict, n: int, chunk: int = 500) -> None:
-    """Order, payment receipt and waybill of each list, sent (CEB303/403/505), ``chunk`` per transaction so
-    the outbox flushes once per type and sender per transaction."""
-    from django.db import transaction
+    """Order, payment receipt and waybill of each list, sent (CEB303/403/505): one thread per kind (each its
+    own connection, as three enterprises' systems would), ``chunk`` documents per transaction so the outbox
+    flushes once per type and sender per transaction."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, transaction
 
     from customs import services
     from tests.customs.builders import order_head, order_item, payment_data, waybill_data
 
-    for start in range(0, n, chunk):
-        with transaction.atomic():
-            for i in range(start, min(n, start + chunk)):
-                services.order_create(
-                    owner=p["seller"],
-                    by=p["seller_user"],
-                    head=order_head(order_no=f"FO{i:09d}"),
-                    items=[order_item()],
-                    submit=True,
-                )
-                services.payment_create(
-                    owner=p["seller"],
-                    by=p["payer_user"],
-                    filer=p["payer"],
-                    data=payment_data(order_no=f"FO{i:09d}", pay_no=f"FP{i:09d}"),
-                    submit=True,
-                )
-                services.waybill_create(
-                    owner=p["logistics"],
-                    by=p["logistics_user"],
-                    data=waybill_data(logistics_no=f"FW{i:09d}"),
-                    submit=True,
-                )
+    def order(i):
+        services.order_create(
+            owner=p["seller"],
+            by=p["seller_user"],
+            head=order_head(order_no=f"FO{i:09d}"),
+            items=[order_item()],
+            submit=True,
+        )
+
+    def payment(i):
+        services.payment_create(
+            owner=p["seller"],
+            by=p["payer_user"],
+            filer=p["payer"],
+            data=payment_data(order_no=f"FO{i:09d}", pay_no=f"FP{i:09d}"),
+            submit=True,
+        )
+
+    def waybill(i):
+        services.waybill_create(
+            owner=p["logistics"],
+            by=p["logistics_user"],
+            data=waybill_data(logistics_no=f"FW{i:09d}"),
+            submit=True,
+        )
+
+    def file(create):
+        try:
+            for start in range(0, n, chunk):
+                with transaction.atomic():
+                    for i in range(start, min(n, start + chunk)):
+                        create(i)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(3) as pool:
+        for done in [pool.submit(file, create) for create in (order, payment, waybill)]:
+            done.result()
 
 
 def list_rows(n: int) -> list[dict]:
