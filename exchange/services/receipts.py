@@ -121,7 +121,10 @@ def _apply_batch(items: list[dict], *, via: str, channel: str) -> list[str | Non
     guids = sorted({p.node_guid for p in parsed.values()})
     messages = {
         m.message_id: m
-        for m in Message.objects.select_for_update().filter(message_id__in=guids).order_by("pk")
+        for m in Message.objects.select_for_update()
+        .filter(message_id__in=guids)
+        .defer("payload")  # not needed to apply a receipt: its JSON was decoded per message for nothing
+        .order_by("pk")
     }
     # A poll and a callback often carry the same receipts at the same moment. The other channel held these
     # messages' locks until it committed, so what it stored for them is visible now: left out here as
