@@ -264,6 +264,8 @@ def prepare(env: dict) -> None:
 
 
 def reset_data() -> None:
+    """Empty what a run writes. The signing keys too: they are encrypted with this checkout's field key
+    (var/bench-flow/secrets.json), and a key left by another checkout's run would not decrypt."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -272,7 +274,8 @@ def reset_data() -> None:
             "TRUNCATE customs_inventoryitem, customs_inventorylist, customs_orderitem, customs_order, "
             "customs_payment, customs_waybill, customs_parcelreportline, customs_parcelreport, "
             "exchange_receipt, exchange_message, exchange_envelope, exchange_callbacknonce, "
-            "exchange_receiptcursor, exchange_departmentstate, portal_auditevent, portal_notification "
+            "exchange_receiptcursor, exchange_departmentstate, exchange_signingkey, portal_auditevent, "
+            "portal_notification "
             "RESTART IDENTITY CASCADE"
         )
 
