@@ -19,8 +19,10 @@ from customs.api import documents as out
 from customs.api import inputs
 from customs.api.batch import BatchJSONParser, create_batch
 from customs.api.filtersets import ListFilter, OrderFilter, PaymentFilter, WaybillFilter
+from customs.api.pagination import KeysetPagination
 from customs.choices import DocumentType
 from customs.models import InventoryList, Order, Payment, Waybill, authorising_sellers
+from customs.selectors.pages import documents_visible_to
 from customs.services.common import values_of
 from customs.services.lists import HEAD_FIELDS, ITEM_FIELDS
 from portal.api.viewsets import ScopedModelViewSet, ServiceActionMixin
@@ -87,8 +89,9 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
     """The engine of the four document endpoints; each subclass names its services."""
 
     permission_classes = [permissions.IsAuthenticated, EnterpriseWrites]
+    pagination_class = KeysetPagination  # pages by id, no OFFSET, counts capped (ADR 0030)
     ordering = ["-id"]
-    ordering_fields = ["id", "submitted_at", "created_at", "updated_at"]
+    ordering_fields = ["id"]  # keyset pages: newest first, or ``ordering=id`` oldest first
     row_serializer = None
     detail_serializer = None
     create_input = update_input = None
@@ -102,8 +105,10 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
         return self.row_serializer if self.action == "list" else self.detail_serializer
 
     def get_queryset(self):
+        if self.action == "list":  # the scope spelled out for the indexes (ADR 0030)
+            return documents_visible_to(self.queryset_model, self.request.user)
         qs = super().get_queryset()
-        return qs.prefetch_related("items") if self.has_items and self.action != "list" else qs
+        return qs.prefetch_related("items") if self.has_items else qs
 
     # --- the services, named by each subclass -----------------------------------------------------------
     def create_document(self, *, owner, head, items, submit):
@@ -244,7 +249,6 @@ class InventoryListViewSet(DocumentViewSet):
     queryset = InventoryList.objects.none()
     queryset_model = InventoryList
     filterset_class = ListFilter
-    ordering_fields = [*DocumentViewSet.ordering_fields, "ie_date", "closed_at"]
     row_serializer, detail_serializer = out.ListRowSerializer, out.ListSerializer
     create_input, update_input = inputs.ListCreateInput, inputs.ListUpdateInput
     document_type = DocumentType.INVENTORY

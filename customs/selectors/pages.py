@@ -12,7 +12,7 @@ from django.db import connections
 from django.db.models import Q
 
 from customs.choices import DocumentType
-from customs.models import SellerAuthorisation
+from customs.models import InventoryList, SellerAuthorisation
 
 PAGE_SIZE = 50
 
@@ -105,16 +105,34 @@ def list_ids_by_number(owner_ids, number: str) -> list[int]:
     """Lists of ``owner_ids`` whose enterprise reference, customs list number or order number is ``number``:
     three lookups on the ``(owner, cop_no)``, ``invt_no`` and ``(ebc_code, order_no)`` indexes (an ``OR`` of
     the columns would read every list of the enterprise)."""
-    from customs.models import InventoryList
-    from registration.standing import standings_of
-
     mine = InventoryList.objects.filter(owner_id__in=owner_ids)
     found = set(mine.filter(cop_no=number).values_list("pk", flat=True))
     found |= set(mine.filter(invt_no=number).values_list("pk", flat=True))
-    codes = [s.customs_code for s in standings_of(owner_ids).values() if s.customs_code]
+    codes = seller_codes(owner_ids)
     if codes:
         found |= set(mine.filter(ebc_code__in=codes, order_no=number).values_list("pk", flat=True))
     return sorted(found)
+
+
+def seller_codes(owner_ids) -> list[str]:
+    """The codes a list of these sellers names its seller (``ebc_code``) by: each one's customs code and
+    its unified social credit code, the two the services accept (``customs.services.authority.codes_of``);
+    with ``order_no`` they lead the ``(ebc_code, order_no)`` index (two queries)."""
+    from portal.models import Organisation
+    from registration.standing import standings_of
+
+    codes = {s.customs_code for s in standings_of(owner_ids).values() if s.customs_code}
+    codes |= set(Organisation.objects.filter(pk__in=list(owner_ids)).values_list("code", flat=True))
+    return sorted(c for c in codes if c)
+
+
+def list_seller_codes(user) -> list[str] | None:
+    """``seller_codes`` of the sellers whose lists ``user`` sees (their enterprise and the sellers that
+    authorise it now), or None for a reader of every list (officers), whose lookups are not narrowed."""
+    org = getattr(user, "organisation", None)
+    if org is None or not InventoryList.objects.visible_to(user).query.where:
+        return None
+    return seller_codes([org.pk, *(o.pk for o in authorising_sellers_of(org, DocumentType.INVENTORY))])
 
 
 def _number_q(model, number):
@@ -144,6 +162,19 @@ def enterprise_documents(model, organisation, seller_ids=()):
     if seller_ids:
         q |= Q(filer_id=organisation.pk, owner_id__in=list(seller_ids))
     return model.objects.filter(q)
+
+
+def documents_visible_to(model, user):
+    """``model.objects.visible_to(user)`` for a list of rows: for inventory lists read by an enterprise user,
+    the same rows spelled out for the indexes (``enterprise_documents``, one query for the sellers that
+    authorise the user's enterprise now), so that the API's pages are range scans on ``(owner, …)``
+    instead of an ``OR`` with a subquery evaluated on every list; anything else as ``visible_to`` gives it."""
+    qs = model.objects.visible_to(user)
+    org = getattr(user, "organisation", None)
+    if hasattr(model, "party") or not model.document_type or org is None or not qs.query.where:
+        return qs  # a document with a party, or an officer's (unfiltered) or nobody's rows
+    sellers = [o.pk for o in authorising_sellers_of(org, model.document_type)]
+    return enterprise_documents(model, org, sellers)
 
 
 def authorising_sellers_of(agent, document_type: str = DocumentType.INVENTORY, at=None):
