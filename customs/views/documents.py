@@ -31,6 +31,7 @@ from customs.views.common import (
     LINE_PATH,
     OFFICERS,
     apply_errors,
+    detail_url,
     int_param,
     owners_for,
     query_without,
@@ -77,7 +78,8 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
             "date_field": k.date_field,
             "owner_ids": None if hasattr(k.model, "party") else [o.pk for o in owners],
         }
-        rows = filter_documents(base, status=data.get("status", ""), **filters)
+        filtered = filter_documents(base, **filters)  # a number is looked up once, for rows and counts
+        rows = filtered.filter(status=data["status"]) if data.get("status") else filtered
         if len(owners) > 1:  # the seller's column: only an agent's index shows it
             rows = rows.select_related("owner")
         page = keyset_page(
@@ -86,7 +88,7 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
             before=int_param(request, "before"),
             size=page_selectors.PAGE_SIZE,
         )
-        counts = status_counts(filter_documents(base, **filters), DocStatus.values)
+        counts = status_counts(filtered, DocStatus.values)
         return render(
             request,
             "customs/documents/index.html",
@@ -117,14 +119,14 @@ def index_rows(k, page, *, agent: bool) -> list[tuple]:
     """The rows of an index as the template prints them, each ``(doc, url, number, seller, values, status,
     label, badge class, check state, check label)``: formatted here, once, instead of a ``{% url %}``,
     filters and a status translation per cell in the template (ADR 0030, measurements)."""
-    labels, checks = status_labels(), check_labels()
+    labels, checks, url = status_labels(), check_labels(), detail_url(k.url_detail)
     rows = []
     for doc in page:
         label, tone = labels.get(doc.status, (doc.status, ""))
         rows.append(
             (
                 doc,
-                reverse(k.url_detail, args=[doc.pk]),
+                url(doc.pk),
                 k.number(doc),
                 doc.owner.display_name if agent else "",
                 [shown(getattr(doc, attr)) for _label, attr in k.columns],

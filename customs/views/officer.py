@@ -4,7 +4,6 @@ port and period; summary and export declarations; the rejected and unmatched que
 enterprise; overdue summaries. Read only: officers act through customs' receipts, not here."""
 
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from customs.forms import OfficerFilterForm
 from customs.selectors import officer as selectors
 from customs.selectors import pages as page_selectors
 from customs.selectors.pages import keyset_page, status_counts
-from customs.views.common import OFFICERS, int_param, query_without
+from customs.views.common import OFFICERS, detail_url, int_param, query_without
 from customs.views.documents import counted, status_labels
 from portal.permissions import RoleRequiredMixin
 
@@ -63,7 +62,7 @@ class OfficerListsView(RoleRequiredMixin, View):
 def officer_rows(page, unmatched: bool = False) -> list[tuple]:
     """The rows of the officers' list tables, ``(doc, url, number, seller, status, label, badge class,
     customs' word or what is missing)``, formatted once here rather than by tags and filters per cell."""
-    labels = status_labels()
+    labels, url = status_labels(), detail_url("customs:lists-detail")
     missing = (
         (pgettext("customs document", "order"), "has_order"),
         (_("payment receipt"), "has_payment"),
@@ -79,7 +78,7 @@ def officer_rows(page, unmatched: bool = False) -> list[tuple]:
         rows.append(
             (
                 doc,
-                reverse("customs:lists-detail", args=[doc.pk]),
+                url(doc.pk),
                 doc.invt_no or doc.cop_no,
                 doc.owner.display_name,
                 doc.status,
