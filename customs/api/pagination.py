@@ -31,6 +31,9 @@ class KeysetPagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        if "page" in request.query_params:  # a client of the old numbered pages would loop on the first one
+            message = _("Pages are by key, not by number: follow “next” (after=<id>).")
+            raise ValidationError({"page": [message]})
         size = self._size(request)
         after = self._key(request, self.after_query_param)
         before = self._key(request, self.before_query_param)

@@ -298,6 +298,9 @@ def test_a_page_key_that_is_not_an_id_is_a_400(seller_api):
         response = seller_api.get(URL, {name: "12abc"}, headers={"accept-language": "en"})
         assert response.status_code == 400 and response.json()["field"] == name, response.json()
         assert "whole number" in response.json()["message"]
+    numbered = seller_api.get(URL, {"page": 2}, headers={"accept-language": "en"})
+    assert numbered.status_code == 400 and numbered.json()["field"] == "page"
+    assert "next" in numbered.json()["message"]
 
 
 def test_the_list_queries_do_not_grow_with_its_rows(seller_user, seller_api):
