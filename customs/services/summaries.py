@@ -172,8 +172,8 @@ def summary_submit(*, summary: SummaryDeclaration, by, filer=None, progress=None
     ``progress(phase)`` as in ``summary_preview``."""
     filer = authority.acting_organisation(by, filer)
     (summary,) = lock(summary)
-    SUMMARY.target(summary.status, "submit")
     parties = authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    SUMMARY.target(summary.status, "submit")
     dxp_id = authority.require_sender(parties)
     _step(progress, "reserving")
     reserved = (

@@ -84,8 +84,9 @@ def summary_submit_start(*, summary: SummaryDeclaration, by, filer=None) -> Summ
     """Queue the preview's submission (CEB701). ``TransitionNotAllowed`` (409) when it is not a preview."""
     filer = authority.acting_organisation(by, filer)
     (summary,) = lock(summary)
-    SUMMARY.target(summary.status, "submit")
+    # Who before what: a caller who may not file for this consignor is refused (403) whatever its state.
     authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    SUMMARY.target(summary.status, "submit")
     return _create(summary.owner, filer, SummaryJob.SUBMIT, summary.period, summary, {}, by)
 
 
