@@ -141,9 +141,9 @@ def seller_codes(owner_ids) -> list[str]:
 def list_seller_codes(user) -> list[str] | None:
     """``seller_codes`` of the sellers whose lists ``user`` sees (their enterprise and the sellers that
     authorise it now), or None for a reader of every list (officers), whose lookups are not narrowed."""
-    org = getattr(user, "organisation", None)
-    if org is None or not InventoryList.objects.visible_to(user).query.where:
+    if not reads_as_enterprise(user, InventoryList):
         return None
+    org = user.organisation
     return seller_codes([org.pk, *(o.pk for o in authorising_sellers_of(org, DocumentType.INVENTORY))])
 
 
@@ -181,12 +181,24 @@ def documents_visible_to(model, user):
     the same rows spelled out for the indexes (``enterprise_documents``, one query for the sellers that
     authorise the user's enterprise now), so that the API's pages are range scans on ``(owner, …)``
     instead of an ``OR`` with a subquery evaluated on every list; anything else as ``visible_to`` gives it."""
-    qs = model.objects.visible_to(user)
-    org = getattr(user, "organisation", None)
-    if hasattr(model, "party") or not model.document_type or org is None or not qs.query.where:
-        return qs  # a document with a party, or an officer's (unfiltered) or nobody's rows
+    if hasattr(model, "party") or not model.document_type or not reads_as_enterprise(user, model):
+        return model.objects.visible_to(user)  # a document with a party, an officer's or nobody's rows
+    org = user.organisation
     sellers = [o.pk for o in authorising_sellers_of(org, model.document_type)]
     return enterprise_documents(model, org, sellers)
+
+
+def reads_as_enterprise(user, model) -> bool:
+    """Whether ``visible_to`` gives ``user`` the rows of its enterprise (owner, party, authorised agent):
+    the branch of ``visible_to`` for a user of an organisation without the view-all permission."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and user.organisation_id is not None
+        and not user.has_perm(model.view_all_permission)
+    )
 
 
 def authorising_sellers_of(agent, document_type: str = DocumentType.INVENTORY, at=None):

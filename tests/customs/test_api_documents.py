@@ -355,3 +355,31 @@ def test_openapi_documents_the_keyset_pages(seller_api):
     ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     page = schema["components"]["schemas"][ref]
     assert {"count", "count_more", "next", "previous", "results"} <= set(page["properties"])
+
+
+def test_the_api_list_scope_is_visible_to(seller_user, broker, authorise, customs_officer, api_as):
+    """The list endpoint spells the scope out for the indexes; it must be the rows visible_to gives each
+    reader — the seller, its agent, an officer (sent lists only) — and an officer's order-number lookup
+    is not narrowed to any enterprise's codes."""
+    from customs.selectors.pages import documents_visible_to
+
+    seller = seller_user.organisation
+    give_standing(seller)
+    authorise(seller, broker, DocumentType.INVENTORY)
+    agent_user = user_of(broker)
+    draft = make_list(seller_user, order_no="SO-V1")
+    sent = make_list(seller_user, order_no="SO-V2", submit=True)
+    filed = services.list_create(
+        owner=seller,
+        by=agent_user,
+        head=list_head(cop_no="AG-V3", order_no="AG-V3", agent_code=""),
+        items=[item()],
+    )
+    for user in (seller_user, agent_user, customs_officer):
+        spelled = set(documents_visible_to(InventoryList, user).values_list("pk", flat=True))
+        assert spelled == set(InventoryList.objects.visible_to(user).values_list("pk", flat=True)), user
+        listed = {r["id"] for r in api_as(user).get(URL, {"page_size": 500}).json()["results"]}
+        assert listed == spelled
+    assert spelled == {sent.pk} and draft.pk not in spelled and filed.pk not in spelled  # the officer's
+    officer = api_as(customs_officer)
+    assert [r["id"] for r in officer.get(URL, {"order_no": "SO-V2"}).json()["results"]] == [sent.pk]
