@@ -4,12 +4,16 @@
 Creates (and migrates) a database of its own, one large seller, one small seller and an officer, and fills
 ``customs_inventorylist`` to ``--lists`` rows with one ``INSERT … SELECT generate_series`` copied from a list
 made through the services (statuses cycled, one row in 50 the small seller's). Then it asks each page
-``--repeat`` times through Django's test client (the whole view: middleware, scoping, template):
+``--repeat`` times through Django's test client (the whole view: middleware, scoping, template), and the
+list API (``/api/v1/customs/inventory-lists/``: first page, ``after=``, filters, 500 rows, an officer):
 
     python bench/customs_pages.py [--lists 2000000] [--repeat 30]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cu_pages
 
-The rows are kept between runs (``--lists`` tops the table up); ``--fresh`` empties it first."""
+Each line: wall-clock p50/p95 of the page and of its SQL, CPU per request of this process and of its
+PostgreSQL backend, queries, rows, load average (on a shared machine compare the CPU; ADR 0030).
+``--only large,API`` measures the labels holding one of those words. The rows are kept between runs
+(``--lists`` tops the table up); ``--fresh`` empties it first."""
 
 import argparse
 import os
