@@ -370,6 +370,9 @@ class TestListImportsApi(ScopedApiTests):
         "started_at",
         "finished_at",
         "links",
+        "on_behalf_of",
+        "owner",
+        "filer",
     }
     readers = (Role.SYSTEM_ADMIN,)  # the operator follows every organisation's imports
     hidden_from = (Role.CUSTOMS_OFFICER, Role.TAX_OFFICER)
