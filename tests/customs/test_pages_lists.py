@@ -153,6 +153,23 @@ def test_the_detail_shows_the_checks_pointing_at_fields(client, seller_user):
     assert 'data-code="V3" data-field="net_weight"' in body and "#field-net_weight" in body
 
 
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("zh-hans", ("2901 杭州海关", "502 美国", "142 人民币")),
+        ("en", ("2901 Hangzhou", "502 United States", "142 Yuan")),
+    ],
+)
+def test_the_detail_names_the_codes_in_the_readers_language(client, seller_user, language, shown):
+    """A seller reads "502 美国", not a bare 502: codes with their names from the code lists."""
+    (inventory,) = make(seller_user)
+    client.force_login(seller_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(reverse("customs:lists-detail", args=[inventory.pk])).content.decode()
+    for text in shown:
+        assert text in body
+
+
 def test_send_and_resubmit_from_the_page(client, seller_user):
     (inventory,) = make(seller_user)
     client.force_login(seller_user)
@@ -270,3 +287,25 @@ def test_the_index_scope_is_visible_to(seller, seller_user, broker, authorise):
     authorisation_revoke(authorisation=made, by=seller_user)
     assert scope(agent_user) == visible(agent_user) == set()
     assert other[0].pk not in scope(seller_user)
+
+
+def test_the_status_counts_are_one_query(client, seller_user):
+    lists = make(seller_user, 4)
+    services.list_withdraw(inventory=lists[0], by=seller_user)
+    services.list_submit(inventory=lists[1], by=seller_user)
+    client.force_login(seller_user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("customs:lists"))
+    sql = [q["sql"] for q in ctx.captured_queries]
+    counting = [q for q in sql if "COUNT(" in q and "customs_inventorylist" in q]
+    assert len(counting) == 1, counting
+    counts = {s: n for s, _label, n, _more in response.context["counts"]}
+    assert counts == {DocStatus.DRAFT: 2, DocStatus.WITHDRAWN: 1, DocStatus.SUBMITTED: 1}
+
+
+def test_a_number_that_names_no_list_shows_nothing_and_no_counts(client, seller_user):
+    make(seller_user, 2)
+    client.force_login(seller_user)
+    response = client.get(reverse("customs:lists"), {"number": "NO-SUCH-NUMBER"})
+    assert response.status_code == 200
+    assert response.context["rows"] == [] and response.context["counts"] == []
