@@ -107,6 +107,9 @@ def seller_page(chromium, live_server, parties):
         accept_downloads=True,
     )
     context.set_default_timeout(20_000)
+    # A page's first load competes with the worker, beat and govmock starting up (and, on a shared 2-core
+    # machine, with everyone else): seen taking over 20 s at a load average of 20.
+    context.set_default_navigation_timeout(60_000)
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
