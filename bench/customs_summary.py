@@ -13,6 +13,9 @@ ten destinations, two transport modes, three exit ports, five producers) through
 * ``summary_preview`` end to end (parties, totals, the grouping, audit), first and again (idempotent);
 * with ``--submit``, ``summary_submit``: the reservation ``UPDATE … WHERE summary_id IS NULL`` of every list
   and the CEB701 with one row per list;
+* with ``--reserve``, the submission's reservation as one ``UPDATE`` against the ten id slices it runs as
+  since the jobs report counts (``customs.services.summaries._reserve``), alternating, each in a transaction
+  rolled back, on the same waiting lists;
 * with ``--jobs``, the worker jobs (``customs.services.summary_jobs``): what the request pays to start a
   preview (and with ``--submit`` a submission), and the worker's run against the service called directly
   (the task is not published: the job is run here, as the worker would).
@@ -156,6 +159,9 @@ def main() -> None:
     )
     parser.add_argument("--jobs", action="store_true", help="also time the worker jobs (start and run)")
     parser.add_argument(
+        "--reserve", action="store_true", help="time the reservation: one UPDATE vs the ten id slices"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_cu_summary"),
     )
@@ -222,11 +228,47 @@ def main() -> None:
         f"summary_preview end to end (parties, totals, grouping, audit): first {first:.2f} s, again "
         f"{again:.2f} s; ratio to raw = {first / min(raw):.2f} / {again / min(raw):.2f}"
     )
+    if args.reserve:
+        time_reserve(summary, args.repeat)
     if args.jobs:
         time_jobs(org, user, feb, submit=args.submit)
     elif args.submit:
         sent = timed(lambda: summary_submit(summary=summary, by=user))
         print(f"summary_submit (reserve every list with one UPDATE, CEB701 of {count:,} rows): {sent:.2f} s")
+
+
+def time_reserve(summary, repeat: int) -> None:
+    """One UPDATE of every waiting list against ``_reserve``'s slices; each run rolled back."""
+    from django.db import transaction
+
+    from customs.selectors.summaries import eligible_lists
+    from customs.services.summaries import RESERVE_SLICES, _reserve
+
+    def rolled_back(fn):
+        def run():
+            with transaction.atomic():
+                count = fn()
+                transaction.set_rollback(True)
+            assert count == summary.list_count, (count, summary.list_count)
+
+        return run
+
+    def one():
+        return (
+            eligible_lists(summary.owner, summary.period).filter(summary__isnull=True).update(summary=summary)
+        )
+
+    single, sliced = [], []
+    for run in range(repeat):
+        pair = [(single, rolled_back(one)), (sliced, rolled_back(lambda: _reserve(summary, None)))]
+        for times, fn in pair if run % 2 == 0 else reversed(pair):
+            times.append(timed(fn))
+    print(f"load average {os.getloadavg()}")
+    print(f"reserve, one UPDATE: best {min(single):.2f} s  runs {[round(t, 2) for t in single]}")
+    print(
+        f"reserve, {RESERVE_SLICES} slices + MIN/MAX: best {min(sliced):.2f} s  runs "
+        f"{[round(t, 2) for t in sliced]}; ratio {min(sliced) / min(single):.2f}"
+    )
 
 
 def time_jobs(org, user, month, *, submit: bool) -> None:

@@ -2,13 +2,12 @@
 electronic data — number, parties, exit customs, destination, weights, packages, each item with its legal
 quantities and value, the lists it covers — bilingual on every line.
 
-Every character is set in registration's certificate font, embedded as a subset (``registration.certificate``;
-ADR 0019), so the document prints the same in any viewer or printer; a character the font lacks is written as
-its code point, never as an empty box.
+Every character is set in the shell's font, embedded as a subset (``portal.pdf``; ADR 0019), so the document
+prints the same in any viewer or printer; a character the font lacks is written as its code point, never as an
+empty box.
 """
 
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -17,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from customs.models import InventoryList
-from registration.certificate import FONT, font, printable
+from portal.pdf import FONT, font, markup
 
 MARGIN = 18 * mm
 RULE = colors.HexColor("#9aa3ad")
@@ -30,7 +29,7 @@ def _style(size: float, leading: float | None = None) -> ParagraphStyle:
 
 
 def _p(text, size: float = 9) -> Paragraph:
-    return Paragraph(escape(printable(str(text if text is not None else ""))), _style(size))
+    return Paragraph(markup(text), _style(size))
 
 
 def _grid(rows, widths) -> Table:

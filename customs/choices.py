@@ -33,6 +33,10 @@ class DocStatus(models.TextChoices):
     WITHDRAWN = "WITHDRAWN", _("Withdrawn")
 
 
+# Never sent to customs: the enterprise's own business, not shown to officers (DocStatus says what each is).
+UNSENT = (DocStatus.DRAFT, DocStatus.WITHDRAWN)
+SENT = tuple(status for status in DocStatus if status not in UNSENT)
+
 # The statuses customs' receipts move a document through, in the order of its life (DOMAIN §3.6). Manual
 # review comes before the conclusion (审结), inspection after it and before release: the ranks the exchange
 # gives the receipt codes (exchange.catalog) say the same, so a late receipt never moves a list backwards.

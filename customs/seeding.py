@@ -32,7 +32,7 @@ from customs.workflows import INVENTORY_LIST
 from portal.choices import OrganisationKind, Role
 from portal.identifiers import make_uscc
 from portal.models import Organisation, User
-from portal.seeding import DEMO_PASSWORD
+from portal.seeding import DEMO_PASSWORD, DemoAccount
 from portal.workflow import bulk_transition
 
 SELLER = (
@@ -258,17 +258,22 @@ def _at(day: date, hour: int):
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def seed_customs(today: date | None = None) -> None:
+def seed_customs(today: date | None = None) -> list[DemoAccount]:
+    """Seeds the month (once) and returns the three demo logins, which ``seed_demo`` prints."""
     today = today or timezone.localdate()
     seller, seller_user = _enterprise(SELLER)
     logistics, logistics_user = _enterprise(LOGISTICS)
     payment, payment_user = _enterprise(PAYMENT)
+    logins = [
+        DemoAccount(user.username, Role.ENTERPRISE_ADMIN, org.code, user.full_name)
+        for org, user in ((seller, seller_user), (logistics, logistics_user), (payment, payment_user))
+    ]
     if not SellerAuthorisation.objects.filter(seller=seller, agent=logistics).exists():
         authorisation_grant(
             seller=seller, by=seller_user, agent_code=logistics.code, document_types=[DocumentType.INVENTORY]
         )
     if InventoryList.objects.filter(owner=seller).exists():
-        return
+        return logins
     rows, day_of_row = [], []
     for n in range(len(STATES) * PER_STATE):
         day = today - timedelta(days=30 - (n * 30) // (len(STATES) * PER_STATE))
@@ -293,3 +298,4 @@ def seed_customs(today: date | None = None) -> None:
                 payload={"demo": True},
             )
             _move(ids[index :: len(STATES)], state, day_of)
+    return logins

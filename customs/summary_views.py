@@ -177,7 +177,8 @@ class SummaryJobView(RoleRequiredMixin, View):
 
 @method_decorator(never_cache, name="dispatch")
 class SummaryJobProgressView(RoleRequiredMixin, View):
-    """``{percent, state, message, done, result_url}`` for the page's progress element (portal.js)."""
+    """``{percent, state, phase, message, done, rows_done, rows_total, result_url}`` for the page's progress
+    element (portal.js); ``rows_done`` of ``rows_total`` lists within a long step (null otherwise)."""
 
     required_roles = READERS
 
@@ -194,6 +195,8 @@ class SummaryJobProgressView(RoleRequiredMixin, View):
                 "phase": snap["phase"],
                 "message": snap["text"],
                 "done": snap["finished"],
+                "rows_done": snap["done"],
+                "rows_total": snap["total"],
                 "result_url": result_url,
             }
         )

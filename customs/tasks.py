@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from customs.services.summary_jobs import summary_job_run
+from customs.services.summary_jobs import summary_job_run, summary_jobs_sweep
 
 
 @shared_task(name="customs.summary_deadlines")
@@ -21,3 +21,9 @@ def summary_job(job_id: int) -> str:
     """Run one queued summary job (preview or submit); a second delivery finds it taken and does nothing."""
     job = summary_job_run(job_id=job_id)
     return job.status if job is not None else "skipped"
+
+
+@shared_task(name="customs.summary_jobs_sweep")
+def sweep_summary_jobs() -> int:
+    """Beat: fail the summary jobs unfinished past the stale limit and tell their enterprises."""
+    return summary_jobs_sweep()

@@ -9,8 +9,14 @@ row leaves out take the model's default, and ``auto_now``/``auto_now_add`` colum
 ``save()`` would; nothing else of ``save()`` runs (no signals, no per-row stamps: pass ``created_by_id`` and
 the like in the rows).
 
+Rows with the same keys (the bulk paths') are read with one C-level getter and share one tail of defaults
+worked out once; keys that are no column are ignored. A JSON column takes a value (dumped) or ``RawJSON``,
+text already serialised (the CEB payloads the customs bulk path writes as text, a constant of every row),
+written as it is. Rows go in in the order given: callers that may race on a unique key write in key order.
+
 Call both inside the caller's transaction. ``COPY`` does not go through Django's cursor wrapper, so
-``django_assert_num_queries`` does not count it: each call is one statement.
+``django_assert_num_queries`` does not count it: each call is one statement (``copy_csv``). Its database
+errors are Django's (``IntegrityError`` for a unique key), as for any statement.
 """
 
 import csv
@@ -19,6 +25,7 @@ import io
 import json
 from collections.abc import Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
@@ -73,12 +80,22 @@ def _columns(model, rows: Sequence[dict]) -> list:
     return fields
 
 
-def _complete(fields, rows: Sequence[dict]) -> list[list]:
-    """Each row as a list of values in ``fields`` order, defaults filled in."""
+def _complete(fields, rows: Sequence[dict]) -> tuple[list, list]:
+    """``(fields, values)``: each row as a sequence of values in the order of the returned ``fields``,
+    defaults filled in. Rows with the same keys as the first (the bulk paths' rows) take a C-level getter
+    for the given columns and one shared tail of defaults, worked out once."""
     now = timezone.now()
+    first = rows[0]
+    keys = first.keys()
+    given = [f for f in fields if f.attname in first]
+    missing = [f for f in fields if f.attname not in first]
+    if len(given) > 1 and all(row.keys() == keys for row in rows):
+        tail = tuple(now if _stamped(f) else f.get_default() for f in missing)
+        getter = itemgetter(*(f.attname for f in given))
+        return given + missing, [getter(row) + tail for row in rows]
     fillers = []
     for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        if _stamped(f):
             fillers.append((f.attname, lambda: now, True))
         else:  # the model's default, or "" / None as Django's own INSERT would write
             fillers.append((f.attname, f.get_default, False))
@@ -92,7 +109,11 @@ def _complete(fields, rows: Sequence[dict]) -> list[list]:
                 value = row.get(attname, _MISSING)
                 values.append(default() if value is _MISSING else value)
         out.append(values)
-    return out
+    return fields, out
+
+
+def _stamped(f) -> bool:
+    return getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
 
 
 _MISSING = object()
@@ -111,25 +132,50 @@ class _Null(float):
 NULL = _Null()
 
 
-def _copy(model, fields, values: list[list]) -> None:
+class RawJSON(str):
+    """JSON text already serialised (a payload built as text, a constant): written into a JSON column as it
+    is, instead of ``json.dumps`` of a value."""
+
+
+def raw_json(model, name: str, value) -> RawJSON:
+    """``value`` serialised once as ``model``'s JSON column ``name`` stores it (a constant of many rows)."""
+    return RawJSON(_json_text(value, model._meta.get_field(name).encoder or DjangoJSONEncoder))
+
+
+def _json_text(value, encoder) -> str:
+    if value.__class__ is RawJSON:
+        return value
+    return json.dumps(value, cls=encoder, ensure_ascii=False)
+
+
+def _copy(model, fields, values: list) -> None:
     """One ``COPY … FROM STDIN (FORMAT csv)``, the rows written by the C ``csv`` writer: text is quoted,
-    numbers and NULLs are not; JSON columns are dumped first."""
+    numbers and NULLs are not; JSON columns are dumped first (``RawJSON`` taken as it is)."""
     json_columns = [
         (i, f.encoder or DjangoJSONEncoder) for i, f in enumerate(fields) if isinstance(f, models.JSONField)
     ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     for row in values:
-        for index, encoder in json_columns:
-            if row[index] is not None:
-                row[index] = json.dumps(row[index], cls=encoder, ensure_ascii=False)
+        if json_columns:
+            row = list(row)
+            for index, encoder in json_columns:
+                if row[index] is not None:
+                    row[index] = _json_text(row[index], encoder)
         writer.writerow([NULL if v is None else v for v in row])
-    buffer.seek(0)
+    copy_csv(model._meta.db_table, [f.column for f in fields], buffer.getvalue())
+
+
+def copy_csv(table: str, columns: list[str], text: str) -> None:
+    """Send one COPY stream (CSV text) into ``table``'s ``columns`` (the benches wrap this to keep the
+    streams for their floor)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(sql, buffer)
+    names = ", ".join(quote(c) for c in columns)
+    sql = f"COPY {quote(table)} ({names}) FROM STDIN WITH (FORMAT csv)"
+    # The raw cursor's errors are wrapped as Django's (IntegrityError for a unique key another transaction
+    # wrote first), so callers can catch them as for any other statement.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, io.StringIO(text))
 
 
 def insert_rows(model, rows: Sequence[dict], *, chunk: int = COPY_CHUNK) -> int:
@@ -138,8 +184,7 @@ def insert_rows(model, rows: Sequence[dict], *, chunk: int = COPY_CHUNK) -> int:
         return 0
     if not connection.in_atomic_block:
         raise RuntimeError("insert_rows must run inside the caller's transaction")
-    fields = _columns(model, rows)
-    values = _complete(fields, rows)
+    fields, values = _complete(_columns(model, rows), rows)
     if connection.vendor == "postgresql":
         for start in range(0, len(values), chunk):
             _copy(model, fields, values[start : start + chunk])
@@ -158,7 +203,7 @@ def _execute_many(model, fields, values: list[list]) -> None:
 
     def prepare(value, f):
         if isinstance(f, models.JSONField) and value is not None:  # as the COPY path encodes JSON
-            return json.dumps(value, cls=f.encoder or DjangoJSONEncoder, ensure_ascii=False)
+            return _json_text(value, f.encoder or DjangoJSONEncoder)
         return f.get_db_prep_save(value, connection)
 
     prepared = [[prepare(v, f) for v, f in zip(row, fields, strict=True)] for row in values]

@@ -2,17 +2,14 @@
 language of the person who downloads it; who, which filing, which qualifications, and a QR code that opens
 the public verification page.
 
-Every character is set in one font embedded as a subset (``fonts/CertificateSansSC-Regular.ttf``, Noto Sans
-CJK SC cut down and given TrueType outlines; ADR 0019), so the certificate prints the same in any viewer or
-printer. Text flows through reportlab Platypus paragraphs and tables, so long names wrap instead of running
-into their neighbours.
+Every character is set in the shell's font, embedded as a subset (``portal.pdf``: Noto Sans CJK SC cut down
+and given TrueType outlines; ADR 0019), so the certificate prints the same in any viewer or printer. Text
+flows through reportlab Platypus paragraphs and tables, so long names wrap instead of running into their
+neighbours.
 """
 
 import io
 import itertools
-from functools import cache
-from pathlib import Path
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.urls import reverse
@@ -23,16 +20,13 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TopPadder
 
-from registration import legacy
+from portal import identifiers
+from portal.divisions import division_label
+from portal.pdf import FONT, font, markup
 from registration.choices import Qualification, TaskStatus
-from registration.divisions import division_label
 
-FONT = "CertificateSansSC"
-FONT_FILE = Path(__file__).resolve().parent / "fonts" / "CertificateSansSC-Regular.ttf"
 QR_SIZE = 34 * mm
 MARGIN = 20 * mm
 FRAME_PADDING = 6  # reportlab's frames keep 6 pt inside their edges
@@ -42,20 +36,6 @@ MUTED = colors.HexColor("#4d5560")
 RULE = colors.HexColor("#9aa3ad")
 ISSUER_ZH = "浙江省商务厅"
 ISSUER_EN = "Zhejiang Provincial Department of Commerce"
-
-
-@cache
-def font() -> TTFont:
-    """The embedded font, read once per process (about 0.4 s); reportlab subsets it per document."""
-    face = TTFont(FONT, FONT_FILE)
-    pdfmetrics.registerFont(face)
-    return face
-
-
-def printable(text: str) -> str:
-    """``text`` with any character the font lacks written as its code point, never as an empty box."""
-    glyphs = font().face.charToGlyph
-    return "".join(ch if ord(ch) in glyphs or ch in "\n\t" else f"〔U+{ord(ch):04X}〕" for ch in text)
 
 
 def verify_url(filing) -> str:
@@ -100,7 +80,7 @@ STYLES = {
 
 
 def _p(text: str, style: str) -> Paragraph:
-    return Paragraph(escape(printable(text)), STYLES[style])
+    return Paragraph(markup(text), STYLES[style])
 
 
 def _cell(zh: str, en: str, kind: str) -> list[Paragraph]:
@@ -136,7 +116,7 @@ def _facts(filing) -> list[tuple[str, str, str, str]]:
     if filing.uscc:
         facts.append(("统一社会信用代码", "Unified social credit code", filing.uscc, ""))
     elif filing.org_code:
-        facts.append(("组织机构代码", "Organisation code", legacy.printed(filing.org_code), ""))
+        facts.append(("组织机构代码", "Organisation code", identifiers.printed(filing.org_code), ""))
     facts += [
         ("主体类型", "Entity type", *_both(lambda: filing.role_label)),
         ("行政区划", "Administrative division", *_both(lambda: division_label(filing.division_code))),

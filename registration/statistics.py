@@ -24,7 +24,8 @@ from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Substr, TruncMonth
 
 from exchange import catalog
-from registration import divisions, matrix
+from portal import divisions
+from registration import matrix
 from registration.choices import FilingStatus, TaskStatus
 from registration.models import EntityFiling, QualificationTask
 

@@ -4,10 +4,9 @@ people read them): what the filing's pages and its submission history show. Kept
 
 from django.utils.translation import gettext as _
 
-from portal import texts
-from registration import legacy
+from portal import identifiers, texts
+from portal.divisions import division_label
 from registration.choices import Qualification, ServiceScope
-from registration.divisions import division_label
 
 
 def shown_value(filing, name: str, *, reveal_id: bool) -> str:
@@ -21,7 +20,7 @@ def shown_value(filing, name: str, *, reveal_id: bool) -> str:
     if name == "division_code" and value:
         return division_label(value)
     if name == "org_code":
-        return legacy.printed(value)
+        return identifiers.printed(value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if name == "registered_capital_cny" and value is not None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Make ``registration/fonts/CertificateSansSC-Regular.ttf`` from Noto Sans CJK SC Regular (ADR 0019).
+"""Make ``portal/fonts/CertificateSansSC-Regular.ttf`` from Noto Sans CJK SC Regular (ADR 0019).
 
 The certificate embeds its font, and reportlab embeds only TrueType outlines, while Noto Sans CJK ships CFF
 (PostScript) outlines. This script keeps the characters a certificate can need (Latin with pinyin tones,
@@ -26,7 +26,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "registration" / "fonts" / "CertificateSansSC-Regular.ttf"
+OUTPUT = ROOT / "portal" / "fonts" / "CertificateSansSC-Regular.ttf"
 FAMILY = "Certificate Sans SC"
 POSTSCRIPT_NAME = "CertificateSansSC-Regular"
 

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy as _
 
 from exchange.choices import Department
-from registration import divisions
+from portal import divisions
 from registration.choices import SUBTYPES_OF, EntityType, Subtype
 from trade_statistics.selectors import Dashboard
 from trade_statistics.targets import PLAN_2014, PlanTarget

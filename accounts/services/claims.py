@@ -40,7 +40,6 @@ from portal.choices import AuditVerb, OrganisationKind, Role
 from portal.models import Invitation, Organisation, User
 from portal.services.audit import audit
 from portal.services.notifications import notify, users_with_role
-from registration import legacy
 
 INVITATION_DAYS = 7
 
@@ -61,15 +60,15 @@ def organisation_for_code(code: str) -> Organisation | None:
     exact = Organisation.objects.filter(code=code).first()
     if exact is not None:
         return exact
-    subject = legacy.subject_of(code)
+    subject = identifiers.subject_of(code)
     if not subject:
         return None
     enterprises = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
-    if len(code) == legacy.USCC_LENGTH:
+    if len(code) == identifiers.USCC_LENGTH:
         return enterprises.filter(code=subject).first()
     return (
-        enterprises.annotate(_length=Length("code"), _subject=Substr("code", 9, legacy.ORG_CODE_LENGTH))
-        .filter(_length=legacy.USCC_LENGTH, _subject=subject)
+        enterprises.annotate(_length=Length("code"), _subject=Substr("code", 9, identifiers.ORG_CODE_LENGTH))
+        .filter(_length=identifiers.USCC_LENGTH, _subject=subject)
         .order_by("pk")
         .first()
     )
@@ -567,8 +566,8 @@ def _take_particulars(organisation, details: dict, *, by=None) -> None:
     before = {name: getattr(organisation, name) for name in PARTICULARS}
     code = details.get("code", "")
     if (
-        legacy.is_legacy_code(organisation.code)
-        and len(code) == legacy.USCC_LENGTH
+        identifiers.is_legacy_code(organisation.code)
+        and len(code) == identifiers.USCC_LENGTH
         and not Organisation.objects.filter(code=code).exclude(pk=organisation.pk).exists()
     ):
         organisation.code = code

@@ -17,12 +17,10 @@ from portal import identifiers
 from portal.choices import AuditVerb, Role
 from portal.models import Organisation
 from portal.services.audit import audit
-from registration import legacy
-from registration.validation import fields as checks
 
 
 def _problems(organisation, code: str) -> list[str]:
-    found = [p.message for p in checks.uscc_problems(code) if p.blocking]
+    found = [p.message for p in identifiers.enterprise_uscc_problems(code) if p.blocking]
     if found:
         return found
     if code[:2] != "91":
@@ -39,7 +37,7 @@ def _problems(organisation, code: str) -> list[str]:
                 "Characters 9–17 of the credit code (%(embedded)s) must be your organisation code "
                 "(%(own)s): the credit code of the same enterprise embeds it."
             )
-            % {"embedded": legacy.printed(code[8:17]), "own": legacy.printed(organisation.code)}
+            % {"embedded": identifiers.printed(code[8:17]), "own": identifiers.printed(organisation.code)}
         ]
     return []
 
@@ -56,7 +54,7 @@ def credit_code_record(*, organisation, by, uscc: str) -> Organisation:
         raise PermissionDenied(_("Only your organisation's administrator can do this."))
     claims.lock_verification(organisation.pk)
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if not legacy.is_legacy_code(organisation.code):
+    if not identifiers.is_legacy_code(organisation.code):
         raise ValidationError(
             {"uscc": _("Your organisation is already registered with its credit code.")}, code="not_legacy"
         )

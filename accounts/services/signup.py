@@ -20,7 +20,6 @@ from portal.choices import AuditVerb, OrganisationKind, Role
 from portal.models import Organisation, User
 from portal.services.audit import audit
 from portal.services.users import save_new_account
-from registration.validation import fields as checks
 
 
 def already_registered_error() -> ValidationError:
@@ -65,9 +64,9 @@ def _code_errors(errors: dict[str, list[str]], *, uscc: str, org_code: str, divi
             )
         )
     elif uscc:
-        _blocking(errors, "uscc", checks.uscc_problems(uscc))
+        _blocking(errors, "uscc", identifiers.enterprise_uscc_problems(uscc))
     elif org_code:
-        _blocking(errors, "org_code", checks.org_code_problems(org_code))
+        _blocking(errors, "org_code", identifiers.org_code_problems(org_code))
         if not division_code:
             errors.setdefault("division_code", []).append(
                 _(
@@ -78,7 +77,7 @@ def _code_errors(errors: dict[str, list[str]], *, uscc: str, org_code: str, divi
     else:
         errors.setdefault("uscc", []).append(_("Give the unified social credit code."))
     if division_code:
-        _blocking(errors, "division_code", checks.division_problems(division_code))
+        _blocking(errors, "division_code", identifiers.division_problems(division_code))
 
 
 def _account_errors(errors: dict[str, list[str]], *, username: str, email: str, password: str) -> None:

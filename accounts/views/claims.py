@@ -16,11 +16,12 @@ from accounts import policies
 from accounts.forms import ClaimDecisionForm, ClaimFilterForm
 from accounts.models import ClaimStatus, OrganisationClaim
 from accounts.services import claims
+from portal import divisions, identifiers
 from portal.choices import OrganisationKind, Role
 from portal.models import Organisation
 from portal.permissions import RoleRequiredMixin
 from portal.views.scoped import run_service as run
-from registration import divisions, legacy, presenters
+from registration import presenters
 from registration.models import EntityFiling
 
 
@@ -90,7 +91,7 @@ class ClaimDetailView(_ClaimsMixin, View):
             "accounts/claim_detail.html",
             {
                 "organisation": organisation,
-                "printed_code": legacy.printed(organisation.code),
+                "printed_code": identifiers.printed(organisation.code),
                 "verification": claims.verification_of(organisation),
                 "verified": claims.is_verified(organisation),
                 "claimable": claims.claimable(organisation),

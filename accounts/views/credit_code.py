@@ -7,10 +7,10 @@ from django.views import View
 
 from accounts.forms import CreditCodeForm
 from accounts.services.credit_code import credit_code_record
+from portal import identifiers
 from portal.choices import Role
 from portal.permissions import RoleRequiredMixin
 from portal.views.scoped import run_service as run
-from registration import legacy
 
 
 class CreditCodeView(RoleRequiredMixin, View):
@@ -21,11 +21,11 @@ class CreditCodeView(RoleRequiredMixin, View):
         return render(
             request,
             "accounts/credit_code.html",
-            {"form": form, "organisation": organisation, "org_code": legacy.printed(organisation.code)},
+            {"form": form, "organisation": organisation, "org_code": identifiers.printed(organisation.code)},
         )
 
     def _not_legacy(self, request):
-        if legacy.is_legacy_code(getattr(request.user.organisation, "code", "")):
+        if identifiers.is_legacy_code(getattr(request.user.organisation, "code", "")):
             return None
         messages.info(request, _("Your organisation is already registered with its credit code."))
         return redirect("registration:filings")

@@ -59,10 +59,10 @@ def read_batch(body) -> tuple[object, bool, list]:
     submit = body.get("submit", True)
     if not isinstance(submit, bool):
         _refuse("submit", "invalid", _("“submit” is true or false."))
-    return _owner_id(body.get("owner")), submit, rows
+    return parse_owner_id(body.get("owner")), submit, rows
 
 
-def _owner_id(value) -> int | None:
+def parse_owner_id(value) -> int | None:
     """The organisation id given as ``owner`` (a whole number, or its digits as text), or None."""
     if value is None or value == "":
         return None

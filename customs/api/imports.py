@@ -1,8 +1,10 @@
 """``/api/v1/customs/imports/``: upload inventory lists (xlsx or CEB603 XML) and get the job to follow.
 
-``POST`` (multipart, ``file``) answers 202 with the job; its progress, problems and error workbook are
-followed at ``/api/v1/imports/<id>/`` (the links in the answer). ``GET`` lists the caller's inventory-list
-imports. Jobs are the uploader's organisation's (``visible_to``).
+``POST`` (multipart, ``file``; ``owner``: the id of a seller that authorises the caller for inventory lists,
+to import for it) answers 202 with the job; its progress, problems and error workbook are followed at
+``/api/v1/imports/<id>/`` (the links in the answer). ``GET`` lists the caller's inventory-list imports: those
+its enterprise uploaded and those an agent uploaded for it (``visible_to``); another agent of the same seller
+does not see them.
 """
 
 from django.core.exceptions import ValidationError
@@ -11,7 +13,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.response import Response
 
-from customs.api.views_documents import EnterpriseWrites
+from customs.api.batch import parse_owner_id
+from customs.api.views_documents import EnterpriseWrites, owner_for
+from customs.choices import DocumentType
 from customs.imports import KIND
 from portal.api.viewsets import ScopedViewSetMixin
 from portal.intake.api import ImportJobSerializer
@@ -21,6 +25,22 @@ from portal.models import ImportJob
 
 class UploadInput(serializers.Serializer):
     file = serializers.FileField(help_text="an .xlsx workbook made from the template, or a CEB603 XML file")
+    owner = serializers.IntegerField(
+        required=False,
+        help_text="the seller to import for (its organisation id), if it authorises you for inventory lists; "
+        "empty: your own enterprise",
+    )
+
+
+class ListImportSerializer(ImportJobSerializer):
+    owner = serializers.SerializerMethodField(help_text="the enterprise the lists are for")
+    filer = serializers.IntegerField(source="owner_id", read_only=True, help_text="the uploader's enterprise")
+
+    class Meta(ImportJobSerializer.Meta):
+        fields = [*ImportJobSerializer.Meta.fields, "owner", "filer"]
+
+    def get_owner(self, job) -> int:
+        return job.on_behalf_of_id or job.owner_id
 
 
 class ListImportViewSet(
@@ -31,7 +51,7 @@ class ListImportViewSet(
 
     queryset = ImportJob.objects.none()
     queryset_model = ImportJob
-    serializer_class = ImportJobSerializer
+    serializer_class = ListImportSerializer
     permission_classes = [*viewsets.GenericViewSet.permission_classes, EnterpriseWrites]
     parser_classes = [parsers.MultiPartParser, parsers.FormParser]
     lookup_field = "public_id"
@@ -43,10 +63,24 @@ class ListImportViewSet(
     def get_queryset(self):
         return super().get_queryset().filter(kind=KIND)
 
-    @extend_schema(request={"multipart/form-data": UploadInput}, responses={202: ImportJobSerializer})
+    @extend_schema(request={"multipart/form-data": UploadInput}, responses={202: ListImportSerializer})
     def create(self, request, *args, **kwargs):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [ValidationError(_("Choose a file to upload."), code="required")]})
-        job = import_start(owner=request.user.organisation, by=request.user, kind=KIND, upload=upload)
+        own = request.user.organisation
+        seller = owner_for(request.user, parse_owner_id(request.data.get("owner")), DocumentType.INVENTORY)
+        try:
+            job = import_start(
+                owner=own,
+                by=request.user,
+                kind=KIND,
+                upload=upload,
+                on_behalf_of=seller if seller != own else None,
+            )
+        except ValidationError as exc:
+            errors = getattr(exc, "error_dict", None)
+            if errors and "on_behalf_of" in errors:
+                raise ValidationError({"owner": errors["on_behalf_of"]}) from None
+            raise
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)

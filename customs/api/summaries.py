@@ -85,7 +85,8 @@ class SummaryJobSerializer(serializers.ModelSerializer):
         )
 
     def get_progress(self, obj) -> dict:
-        """``{status, phase, percent, finished, text}``: the step reached, in the caller's language."""
+        """``{status, phase, done, total, percent, finished, text}``: the step reached and, within a long
+        step, ``done`` of ``total`` lists (null otherwise), in the caller's language."""
         return summary_job_progress.snapshot(obj)
 
 

@@ -14,15 +14,13 @@ from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from customs import services
+from customs import kinds, services
 from customs.api import documents as out
 from customs.api import inputs
 from customs.api.batch import BatchJSONParser, create_batch
 from customs.api.filtersets import ListFilter, OrderFilter, PaymentFilter, WaybillFilter
-from customs.choices import DocumentType
-from customs.models import InventoryList, Order, Payment, Waybill, authorising_sellers
+from customs.models import authorising_sellers
 from customs.services.common import values_of
-from customs.services.lists import HEAD_FIELDS, ITEM_FIELDS
 from portal.api.viewsets import ScopedModelViewSet, ServiceActionMixin
 from portal.choices import OrganisationKind
 from portal.models import Organisation
@@ -84,71 +82,61 @@ def _schema(create, update, detail):
 
 
 class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
-    """The engine of the four document endpoints; each subclass names its services."""
+    """The engine of the four document endpoints; each subclass names its kind (``customs.kinds``: the model
+    and the services) and what the API shows of it (serializers, inputs, filters)."""
 
     permission_classes = [permissions.IsAuthenticated, EnterpriseWrites]
     ordering = ["-id"]
     ordering_fields = ["id", "submitted_at", "created_at", "updated_at"]
+    kind: kinds.DocumentKind | None = None
     row_serializer = None
     detail_serializer = None
     create_input = update_input = None
-    document_type = ""
-    as_party = False
-    head_fields: tuple = ()
-    item_fields: tuple = ()
-    has_items = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if getattr(cls, "kind", None) is not None:  # the model is the kind's, named once
+            cls.queryset = cls.kind.model.objects.none()
+            cls.queryset_model = cls.kind.model
 
     def get_serializer_class(self):
         return self.row_serializer if self.action == "list" else self.detail_serializer
 
     def get_queryset(self):
         qs = super().get_queryset()
-        return qs.prefetch_related("items") if self.has_items and self.action != "list" else qs
-
-    # --- the services, named by each subclass -----------------------------------------------------------
-    def create_document(self, *, owner, head, items, submit):
-        raise NotImplementedError
-
-    def update_document(self, doc, *, head, items):
-        raise NotImplementedError
-
-    def submit_document(self, doc):
-        raise NotImplementedError
-
-    def withdraw_document(self, doc, reason):
-        raise NotImplementedError
+        return qs.prefetch_related("items") if self.kind.has_items and self.action != "list" else qs
 
     # --- routes -------------------------------------------------------------------------------------------
     def create(self, request, *args, **kwargs):
+        kind = self.kind
         data = dict(self.action_input(self.create_input))
-        owner = owner_for(request.user, data.pop("owner", None), self.document_type, as_party=self.as_party)
+        owner = owner_for(request.user, data.pop("owner", None), kind.document_type, as_party=kind.as_party)
         submit = data.pop("submit", False)
         items = [dict(line) for line in data.pop("items", [])]
-        doc = self.create_document(owner=owner, head=data, items=items, submit=submit)
+        doc = kind.create(owner=owner, by=request.user, head=data, items=items, submit=submit)
         return self.answer(doc, code=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
-        doc = self.get_object()
+        kind, doc = self.kind, self.get_object()
         data = dict(self.action_input(self.update_input))
         items = [dict(line) for line in data.pop("items", [])] if "items" in data else None
         if kwargs.get("partial"):  # PATCH: the fields given over the document's current values
-            data = {**values_of(doc, self.head_fields), **data}
-            if items is None and self.has_items:
-                items = [values_of(line, self.item_fields) for line in doc.items.all()]
-        return self.answer(self.update_document(doc, head=data, items=items or []))
+            data = {**values_of(doc, kind.head_fields), **data}
+            if items is None and kind.has_items:
+                items = [values_of(line, kind.item_fields) for line in doc.items.all()]
+        return self.answer(kind.update(doc, by=request.user, head=data, items=items or []))
 
     @extend_schema(request=None, responses={200: OpenApiResponse(description="the document"), 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self.answer(self.submit_document(self.get_object()))
+        return self.answer(self.kind.submit(self.get_object(), by=request.user))
 
     @extend_schema(request=inputs.CustomsReasonInput, responses={409: CONFLICT})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         doc = self.get_object()
-        return self.answer(
-            self.withdraw_document(doc, self.action_input(inputs.CustomsReasonInput)["reason"])
-        )
+        reason = self.action_input(inputs.CustomsReasonInput)["reason"]
+        return self.answer(self.kind.withdraw(doc, by=request.user, reason=reason))
 
     @extend_schema(responses=out.CustomsTimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -161,79 +149,30 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
 class OrderViewSet(DocumentViewSet):
     """Orders (CEB303): filed by the seller, the platform the order names (``ebp_code``), or an agent."""
 
-    queryset = Order.objects.none()
-    queryset_model = Order
+    kind = kinds.ORDERS
     filterset_class = OrderFilter
     row_serializer, detail_serializer = out.OrderRowSerializer, out.OrderSerializer
     create_input, update_input = inputs.OrderCreateInput, inputs.OrderUpdateInput
-    document_type = DocumentType.ORDER
-    as_party = True
-    has_items = True
-    head_fields = tuple(inputs.OrderUpdateInput().fields.keys() - {"items"})
-    item_fields = tuple(inputs.OrderItemInput().fields.keys())
-
-    def create_document(self, *, owner, head, items, submit):
-        return services.order_create(owner=owner, by=self.request.user, head=head, items=items, submit=submit)
-
-    def update_document(self, doc, *, head, items):
-        return services.order_update(order=doc, by=self.request.user, head=head, items=items)
-
-    def submit_document(self, doc):
-        return services.order_submit(order=doc, by=self.request.user)
-
-    def withdraw_document(self, doc, reason):
-        return services.order_withdraw(order=doc, by=self.request.user, reason=reason)
 
 
 @_schema(inputs.PaymentCreateInput, inputs.PaymentUpdateInput, out.PaymentSerializer)
 class PaymentViewSet(DocumentViewSet):
     """Payment receipts (收款单, CEB403): by the seller, the payment enterprise it names, or an agent."""
 
-    queryset = Payment.objects.none()
-    queryset_model = Payment
+    kind = kinds.PAYMENTS
     filterset_class = PaymentFilter
     row_serializer, detail_serializer = out.PaymentRowSerializer, out.PaymentSerializer
     create_input, update_input = inputs.PaymentCreateInput, inputs.PaymentUpdateInput
-    document_type = DocumentType.PAYMENT
-    as_party = True
-    head_fields = tuple(inputs.PaymentUpdateInput().fields.keys())
-
-    def create_document(self, *, owner, head, items, submit):
-        return services.payment_create(owner=owner, by=self.request.user, data=head, submit=submit)
-
-    def update_document(self, doc, *, head, items):
-        return services.payment_update(payment=doc, by=self.request.user, data=head)
-
-    def submit_document(self, doc):
-        return services.payment_submit(payment=doc, by=self.request.user)
-
-    def withdraw_document(self, doc, reason):
-        return services.payment_withdraw(payment=doc, by=self.request.user, reason=reason)
 
 
 @_schema(inputs.WaybillCreateInput, inputs.WaybillUpdateInput, out.WaybillSerializer)
 class WaybillViewSet(DocumentViewSet):
     """Waybills (CEB505): owned and filed by the logistics enterprise, or an agent it authorised."""
 
-    queryset = Waybill.objects.none()
-    queryset_model = Waybill
+    kind = kinds.WAYBILLS
     filterset_class = WaybillFilter
     row_serializer, detail_serializer = out.WaybillRowSerializer, out.WaybillSerializer
     create_input, update_input = inputs.WaybillCreateInput, inputs.WaybillUpdateInput
-    document_type = DocumentType.WAYBILL
-    head_fields = tuple(inputs.WaybillUpdateInput().fields.keys())
-
-    def create_document(self, *, owner, head, items, submit):
-        return services.waybill_create(owner=owner, by=self.request.user, data=head, submit=submit)
-
-    def update_document(self, doc, *, head, items):
-        return services.waybill_update(waybill=doc, by=self.request.user, data=head)
-
-    def submit_document(self, doc):
-        return services.waybill_submit(waybill=doc, by=self.request.user)
-
-    def withdraw_document(self, doc, reason):
-        return services.waybill_withdraw(waybill=doc, by=self.request.user, reason=reason)
 
 
 @_schema(inputs.ListCreateInput, inputs.ListUpdateInput, out.ListSerializer)
@@ -241,28 +180,11 @@ class InventoryListViewSet(DocumentViewSet):
     """Inventory lists (申报清单, CEB603): by the seller or its agent; corrected and resubmitted after a
     rejection, cancelled with a reason, copied into a new draft; ``batch/`` takes up to 10,000 at once."""
 
-    queryset = InventoryList.objects.none()
-    queryset_model = InventoryList
+    kind = kinds.LISTS
     filterset_class = ListFilter
     ordering_fields = [*DocumentViewSet.ordering_fields, "ie_date", "closed_at"]
     row_serializer, detail_serializer = out.ListRowSerializer, out.ListSerializer
     create_input, update_input = inputs.ListCreateInput, inputs.ListUpdateInput
-    document_type = DocumentType.INVENTORY
-    has_items = True
-    head_fields = HEAD_FIELDS
-    item_fields = ITEM_FIELDS
-
-    def create_document(self, *, owner, head, items, submit):
-        return services.list_create(owner=owner, by=self.request.user, head=head, items=items, submit=submit)
-
-    def update_document(self, doc, *, head, items):
-        return services.list_update(inventory=doc, by=self.request.user, head=head, items=items)
-
-    def submit_document(self, doc):
-        return services.list_submit(inventory=doc, by=self.request.user)
-
-    def withdraw_document(self, doc, reason):
-        return services.list_withdraw(inventory=doc, by=self.request.user, reason=reason)
 
     @extend_schema(
         request=inputs.ListUpdateInput,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop, override
 from customs.imports import KIND
 from customs.imports.columns import COLUMNS, FIELD_COLUMN, HEAD_KEYS, LINE_FIELD
 from customs.validation import field_label
-from portal.intake import ROW, Importer, Problem, RowProblems
+from portal.intake import ROW, Importer, NotAllowed, Problem, RowProblems
 from portal.intake.choices import FileFormat
 
 NO_COP = gettext_noop("Give the list's enterprise reference: rows with the same reference are one list.")
@@ -23,6 +23,10 @@ HEAD_DIFFERS = gettext_noop(
     "the list's other rows or give the same value."
 )
 NOT_ALLOWED = gettext_noop("Your enterprise cannot file these inventory lists: %(reason)s")
+NOT_AUTHORISED = gettext_noop(
+    "%(seller)s does not authorise %(agent)s to file inventory lists for it now (the authorisation was "
+    "revoked, has expired or has not started), so nothing was imported."
+)
 TOO_MANY_LINES = gettext_noop("List %(cop_no)s has %(n)s lines; a list may have at most 999.")
 MAX_LINES = 999
 
@@ -99,6 +103,25 @@ class InventoryListImporter(Importer):
                 )
             yield from _head_problems(cop_no, group)
 
+    def on_behalf_refusal(self, *, organisation, filer):
+        """An agent imports for a seller only while the seller's authorisation for inventory lists is in
+        force (and both may declare to customs: ``authority.parties_for``, as every other write)."""
+        from customs.choices import DocumentType
+        from customs.models import authorising_sellers
+        from customs.services import authority
+
+        if (
+            not authorising_sellers(filer.pk, DocumentType.INVENTORY)
+            .filter(seller_id=organisation.pk)
+            .exists()
+        ):
+            return NOT_AUTHORISED, {"seller": organisation.name_cn, "agent": filer.name_cn}
+        try:
+            authority.parties_for(owner=organisation, filer=filer, document_type=DocumentType.INVENTORY)
+        except PermissionDenied as exc:
+            return NOT_ALLOWED, {"reason": str(exc)}
+        return None
+
     def persist(self, rows, *, job):
         from customs import services
 
@@ -106,7 +129,7 @@ class InventoryListImporter(Importer):
         job.report_progress(0, len(rows))
         try:
             result = services.lists_create_bulk(
-                owner=job.owner,
+                owner=job.on_behalf_of or job.owner,
                 filer=job.owner,
                 by=job.created_by,
                 rows=[list_of(group) for group in groups],
@@ -114,8 +137,11 @@ class InventoryListImporter(Importer):
             )
         except services.BatchRejected as exc:
             raise RowProblems(self.problems(groups, exc.problems, job.language)) from None
-        except PermissionDenied as exc:
-            raise RowProblems([Problem(None, "", "not_allowed", NOT_ALLOWED, {"reason": str(exc)})]) from None
+        except PermissionDenied as exc:  # e.g. revoked while the rows were being checked: the job fails
+            refusal = None
+            if job.on_behalf_of_id is not None:
+                refusal = self.on_behalf_refusal(organisation=job.on_behalf_of, filer=job.owner)
+            raise NotAllowed(*(refusal or (NOT_ALLOWED, {"reason": str(exc)}))) from None
         job.report_progress(len(rows), len(rows))
         return {"created": result.created, "unchanged": result.unchanged}
 

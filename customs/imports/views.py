@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from customs.choices import DocumentType
 from customs.imports import KIND
+from customs.selectors.pages import authorising_sellers_of
 from portal.choices import Role
 from portal.intake.services import import_start
 from portal.intake.views import column_header
@@ -23,16 +25,55 @@ RECENT = 20
 SHOWN = 50
 
 
+NOT_AUTHORISED = _(
+    "This seller does not authorise your enterprise to file inventory lists now (the authorisation was "
+    "revoked or has expired). Choose your own enterprise or another seller."
+)
+
+
 class UploadForm(forms.Form):
+    """The file and, for an agent, the seller it files for: only sellers whose authorisation for inventory
+    lists is in force are offered, read again when the form is posted."""
+
+    on_behalf_of = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("File for"),
+        help_text=_("The lists belong to the seller you choose; you are their declaring agent."),
+        error_messages={"invalid_choice": NOT_AUTHORISED},
+    )
     file = forms.FileField(
         label=_("Workbook or CEB603 file"),
         help_text=_("An .xlsx workbook made from the template, or a CEB603 XML file; up to 100,000 lines."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xml"}),
     )
 
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["on_behalf_of"]
+        field.queryset = authorising_sellers_of(organisation, DocumentType.INVENTORY)
+        if not field.queryset.exists():
+            # Nobody authorises this enterprise: no choice to offer, but a posted seller is still refused.
+            field.widget = forms.HiddenInput()
+            return
+        field.empty_label = _("My enterprise (%(name)s)") % {"name": organisation.name_cn}
+        field.label_from_instance = lambda seller: seller.name_cn
+
+    def full_clean(self):
+        super().full_clean()
+        hidden = self["on_behalf_of"]
+        if hidden.is_hidden and hidden.errors:  # the page shows no hidden field's errors: say it on top
+            self.add_error(None, list(hidden.errors))
+
 
 def list_jobs(user):
-    return ImportJob.objects.visible_to(user).filter(kind=KIND).order_by("-created_at")
+    """The user's enterprise's imports and those its agents made for it (``ImportJob.visible_to``)."""
+    return (
+        ImportJob.objects.visible_to(user)
+        .filter(kind=KIND)
+        .select_related("owner", "on_behalf_of")
+        .order_by("-created_at")
+    )
 
 
 class ListImportView(RoleRequiredMixin, View):
@@ -41,21 +82,27 @@ class ListImportView(RoleRequiredMixin, View):
     required_roles = UPLOADERS
 
     def get(self, request, form=None):
-        context = {"form": form or UploadForm(), "jobs": list_jobs(request.user)[:RECENT], "kind": KIND}
+        form = form or UploadForm(organisation=request.user.organisation)
+        context = {"form": form, "jobs": list_jobs(request.user)[:RECENT], "kind": KIND}
         # A refused upload re-renders with 200 like the portal's other forms (a 400 page is a console error).
         return render(request, "customs/imports/index.html", context)
 
     def post(self, request):
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, organisation=request.user.organisation)
         if not form.is_valid():
             return self.get(request, form)
         try:
             job = import_start(
-                owner=request.user.organisation, by=request.user, kind=KIND, upload=form.cleaned_data["file"]
+                owner=request.user.organisation,
+                by=request.user,
+                kind=KIND,
+                upload=form.cleaned_data["file"],
+                on_behalf_of=form.cleaned_data.get("on_behalf_of"),
             )
         except ValidationError as exc:
-            for message in exc.message_dict.get("file", exc.messages):
-                form.add_error("file", message)
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"file": exc.messages}
+            for name, messages in errors.items():
+                form.add_error(name if name in form.fields else "file", messages)
             return self.get(request, form)
         return redirect("customs:list-import", public_id=job.public_id)
 

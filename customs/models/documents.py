@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from customs.choices import (
+    UNSENT,
     AppType,
     CheckSeverity,
     DocStatus,
@@ -94,14 +95,18 @@ def authorising_sellers(agent_id: int, document_type: str, at=None):
 
 
 class CustomsQuerySet(ScopedQuerySet):
-    """The owner, a party named on the document, and a filer while authorised; officers everything."""
+    """The owner, a party named on the document, and a filer while authorised; officers everything that was
+    sent to customs — an enterprise's drafts, discarded drafts and unsent previews are its own business."""
 
     def visible_to(self, user):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         model = self.model
-        if user.is_superuser or user.has_perm(model.view_all_permission):
+        if user.is_superuser:
             return self
+        if user.has_perm(model.view_all_permission):
+            unsent = getattr(model, "unsent_statuses", ())
+            return self.exclude(status__in=unsent) if unsent else self
         org = user.organisation_id
         if org is None:
             return self.none()
@@ -142,6 +147,7 @@ class CustomsDocument(TimeStampedModel):
     document_type = ""
     owner_field = "owner"
     view_all_permission = "customs.view_all_documents"
+    unsent_statuses = UNSENT  # officers do not see these (CustomsQuerySet.visible_to)
     # customs.timeline explains each receipt in plain words; the exchange's timeline shows the messages only.
     exchange_timeline_receipts = False
     objects = CustomsQuerySet.as_manager()
@@ -527,6 +533,7 @@ class SummaryDeclaration(TimeStampedModel):
     document_type = DocumentType.SUMMARY
     owner_field = "owner"
     view_all_permission = "customs.view_all_documents"
+    unsent_statuses = (SummaryStatus.PREVIEW, SummaryStatus.DISCARDED)
     objects = CustomsQuerySet.as_manager()
 
     class Meta:

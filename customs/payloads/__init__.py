@@ -14,12 +14,13 @@ so the bulk path builds the payloads of unsaved lists without a query.
 
 from customs.payloads.base import money, number, stamp
 from customs.payloads.documents import cancellation_payload, order_payload, payment_payload, waybill_payload
-from customs.payloads.inventory import inventory_payload
+from customs.payloads.inventory import inventory_payload, inventory_payload_text
 from customs.payloads.reports import parcel_report_message_type, parcel_report_payload, summary_payload
 
 __all__ = [
     "cancellation_payload",
     "inventory_payload",
+    "inventory_payload_text",
     "money",
     "number",
     "order_payload",

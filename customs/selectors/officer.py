@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from customs.choices import DocStatus, StatisticsFlag
+from customs.choices import UNSENT, DocStatus, StatisticsFlag
 from customs.models import ExportDeclaration, InventoryList, Order, Payment, SummaryDeclaration, Waybill
 from portal.models import Organisation
 
@@ -34,7 +34,8 @@ def enterprise_q(code: str, prefix: str = "") -> Q:
 
 
 def lists_for_officers(*, status="", enterprise="", port="", date_from=None, date_to=None, number=""):
-    qs = InventoryList.objects.all()
+    """Lists sent to customs (an enterprise's drafts and discarded drafts are not customs' business)."""
+    qs = InventoryList.objects.exclude(status__in=UNSENT)
     if status:
         qs = qs.filter(status=status)
     if enterprise:
@@ -150,7 +151,9 @@ def overdue_summaries(*, today: date, calendar=None) -> list[OverdueMonth]:
 
 
 def summaries_for_officers(*, status="", enterprise="", date_from=None, date_to=None):
-    qs = SummaryDeclaration.objects.select_related("owner")
+    """Summaries sent to customs (not an enterprise's previews)."""
+    unsent = SummaryDeclaration.unsent_statuses
+    qs = SummaryDeclaration.objects.exclude(status__in=unsent).select_related("owner")
     if status:
         qs = qs.filter(status=status)
     if enterprise:

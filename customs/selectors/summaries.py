@@ -170,13 +170,16 @@ def summary_lists(summary: SummaryDeclaration):
     return InventoryList.objects.filter(**_of_summary(summary))
 
 
-def summary_groups(summary: SummaryDeclaration) -> list[Group]:
+def summary_groups(summary: SummaryDeclaration, on_counted=None) -> list[Group]:
     """The declarations ``summary``'s lists form: two GROUP BY queries (lines joined to their lists),
-    folded."""
+    folded. ``on_counted(lists)`` is called between the two, once the lists are counted."""
     limit = summary.item_limit or 50
     flag, names = summary.summary_flag, summary.item_name_flag
+    headers = list(header_rows(summary_lists(summary), flag))
+    if on_counted is not None:
+        on_counted(sum(row["lists"] for row in headers))
     lines = InventoryItem.objects.filter(**_of_summary(summary, "inventory__"))
-    return fold(item_rows(lines, flag, names), header_rows(summary_lists(summary), flag), flag, names, limit)
+    return fold(item_rows(lines, flag, names), headers, flag, names, limit)
 
 
 def statistics_counts(*, period: date, owner=None):

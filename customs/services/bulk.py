@@ -14,7 +14,7 @@ workbook. With ``submit=False`` the lists are saved as drafts (the business rule
 """
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from operator import itemgetter
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -29,8 +29,6 @@ from customs.models import InventoryItem, InventoryList, Order
 from customs.services import authority
 from customs.services.common import storable_errors
 from customs.services.lists import (
-    HEAD_FIELDS,
-    ITEM_FIELDS,
     ORDER_TAKEN,
     OTHER_ENTERPRISE,
     RELEASES_ORDER,
@@ -38,7 +36,7 @@ from customs.services.lists import (
 )
 from customs.validation import Problem, as_checks, check_state, clean_lists, error, match_lists
 from exchange.services import messages_enqueue_bulk
-from portal.bulk import gc_paused, insert_rows, reserve_ids
+from portal.bulk import RawJSON, gc_paused, insert_rows, raw_json, reserve_ids
 from portal.choices import AuditVerb
 from portal.models import AuditEvent
 from portal.services.audit import build_event
@@ -204,12 +202,17 @@ def _create(*, owner, filer, by, rows, submit) -> BulkResult:
 
 
 def _enqueue(parties, checked, ids, dxp_id: str, now) -> list[int]:
-    entries = []
-    for pk, item in zip(ids, checked, strict=True):
-        head = SimpleNamespace(**item.head, app_type="1", submitted_at=now, pre_no="", invt_no="")
-        lines = [SimpleNamespace(**line) for line in item.items]
-        key = f"LIST:{item.head['ebc_code']}:{item.head['cop_no']}:1"
-        entries.append((key, payloads.inventory_payload(head, lines, at=now), pk))
+    """The CEB603 messages, their payloads written straight to the JSON text the outbox stores (the same
+    text as ``json.dumps(inventory_payload(…))``, built from the cleaned dicts without a model each)."""
+    text = payloads.inventory_payload_text
+    entries = [
+        (
+            f"LIST:{item.head['ebc_code']}:{item.head['cop_no']}:1",
+            RawJSON(text(item.head, item.items, at=now)),
+            pk,
+        )
+        for pk, item in zip(ids, checked, strict=True)
+    ]
     return messages_enqueue_bulk(
         message_type="CEB603Message",
         sender=parties.filer,
@@ -220,34 +223,46 @@ def _enqueue(parties, checked, ids, dxp_id: str, now) -> list[int]:
 
 
 def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now) -> None:
+    """Lists, lines and audit events. A list row is the cleaned head (keys that are no column, such as
+    ``claims_refund``, are ignored by ``insert_rows``) with the batch's shared values; the lists go in by
+    ``cop_no``, so two batches of one seller that share references wait for each other in the same order
+    (the loser retries and finds them unchanged) instead of deadlocking."""
     status = DocStatus.SUBMITTED if submit else DocStatus.DRAFT
     user_id = getattr(by, "pk", None)
+    shared = {
+        "owner_id": owner.pk,
+        "filer_id": filer.pk,
+        "status": status,
+        "status_changed_at": now,
+        "app_type": "1",
+        "submitted_at": now if submit else None,
+        "created_at": now,
+        "updated_at": now,
+        "created_by_id": user_id,
+        "updated_by_id": user_id,
+    }
+    no_checks = raw_json(InventoryList, "checks", [])
     list_rows, item_rows = [], []
     for pk, message_id, item in zip(ids, message_ids, checked, strict=True):
-        row = {name: item.head[name] for name in HEAD_FIELDS if name in item.head}
         warnings = item.problems
-        row.update(
-            id=pk,
-            owner_id=owner.pk,
-            filer_id=filer.pk,
-            status=status,
-            status_changed_at=now,
-            app_type="1",
-            submitted_at=now if submit else None,
-            checks=as_checks(warnings),
-            check_state=check_state(warnings),
-            message_id=message_id,
-            created_at=now,
-            updated_at=now,
-            created_by_id=user_id,
-            updated_by_id=user_id,
+        list_rows.append(
+            {
+                **item.head,
+                **shared,
+                "id": pk,
+                "message_id": message_id,
+                "checks": as_checks(warnings) if warnings else no_checks,
+                "check_state": check_state(warnings),
+            }
         )
-        list_rows.append(row)
-        for line in item.items:
-            item_rows.append({**{k: line[k] for k in ITEM_FIELDS if k in line}, "inventory_id": pk})
+        item_rows += [{**line, "inventory_id": pk} for line in item.items]
+    list_rows.sort(key=_by_cop_no)
     insert_rows(InventoryList, list_rows)
     insert_rows(InventoryItem, item_rows)
     insert_rows(AuditEvent, _audit_rows(owner, by, list_rows, status, now))
+
+
+_by_cop_no = itemgetter("cop_no")
 
 
 def _audit_rows(owner, by, list_rows, status, now) -> list[dict]:
@@ -262,5 +277,6 @@ def _audit_rows(owner, by, list_rows, status, now) -> list[dict]:
         at=now,
         target_type_id=ContentType.objects.get_for_model(InventoryList).pk,
         owner_org_id=owner.pk,
+        payload=raw_json(AuditEvent, "payload", base["payload"]),
     )
     return [{**base, "target_id": str(row["id"]), "target_repr": row["cop_no"][:200]} for row in list_rows]

@@ -11,11 +11,13 @@ submissions race — refuses when the lists changed since the preview, and sends
 a rejected summary frees its lists for the next one.
 """
 
+import itertools
 from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,7 @@ from customs.selectors.summaries import (
 )
 from customs.services import authority
 from customs.services.common import field_error
+from customs.summary_job_progress import Ticker
 from customs.workflows import SUMMARY
 from portal.choices import AuditVerb
 from portal.services.audit import audit
@@ -73,9 +76,22 @@ def nothing_waiting(period: date) -> ValidationError:
     )
 
 
-def _step(progress, phase: str) -> None:
+# The reservation runs as this many UPDATEs over slices of the lists' ids, whatever the month's size, so
+# a million-list submission shows movement while the number of statements stays the same.
+RESERVE_SLICES = 10
+
+
+def _step(progress, phase: str, done: int | None = None, total: int | None = None) -> None:
     if progress is not None:
-        progress(phase)
+        progress(phase, done, total)
+
+
+def _ticker(progress, phase: str, total: int):
+    return Ticker(progress or _quiet, phase, total)
+
+
+def _quiet(phase, done=None, total=None) -> None:
+    return None
 
 
 def _open_preview(consignor, filer, period: date, by) -> tuple[SummaryDeclaration, bool]:
@@ -117,7 +133,8 @@ def summary_preview(
 ) -> SummaryDeclaration:
     """The month's PREVIEW summary of ``consignor`` with every eligible list reserved and its totals set.
     ``ValidationError`` (field ``month``) when the month has not ended or has no list to summarise.
-    ``progress(phase)``: called as each step starts (the worker job shows it)."""
+    ``progress(phase, done=None, total=None)``: called as each step starts, with the month's list count once
+    known (the worker job shows it)."""
     period = first_of_month(month)
     check_month(period, today)
     if summary_flag not in SummaryFlag.values:
@@ -132,12 +149,13 @@ def summary_preview(
     if created:
         summary.customs_code = ""
         summary.save()
-    _step(progress, "grouping")
-    groups = summary_groups(summary)  # the totals come from the groups: no further pass over the lists
+    _step(progress, "counting")
+    # The totals come from the groups: no further pass over the lists.
+    groups = summary_groups(summary, on_counted=lambda lists: _step(progress, "grouping", None, lists))
     lists = sum(g.lists for g in groups)
     if not lists:
         raise nothing_waiting(period)
-    _step(progress, "saving")
+    _step(progress, "saving", None, lists)
     customs_code = summary_lists(summary).order_by().values_list("customs_code", flat=True)[:1]
     _parties_code(parties, next(iter(customs_code), ""), summary)
     summary.list_count, summary.total_value = lists, sum((g.total_value for g in groups), start=0)
@@ -169,16 +187,14 @@ NO_INVT_NO = "no_invt_no"
 @transaction.atomic
 def summary_submit(*, summary: SummaryDeclaration, by, filer=None, progress=None) -> SummaryDeclaration:
     """Send the preview to customs as CEB701 (one ``SummaryApplyList`` per list, in list order);
-    ``progress(phase)`` as in ``summary_preview``."""
+    ``progress(phase, done, total)`` as in ``summary_preview``, with the lists reserved, read and written
+    so far (every ``RESERVE_SLICES``-th of the lists, then every ``Ticker`` interval)."""
     filer = authority.acting_organisation(by, filer)
     (summary,) = lock(summary)
-    SUMMARY.target(summary.status, "submit")
     parties = authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    SUMMARY.target(summary.status, "submit")
     dxp_id = authority.require_sender(parties)
-    _step(progress, "reserving")
-    reserved = (
-        eligible_lists(summary.owner, summary.period).filter(summary__isnull=True).update(summary=summary)
-    )
+    reserved = _reserve(summary, progress)
     if reserved != summary.list_count:
         raise ValidationError(
             _(
@@ -188,18 +204,37 @@ def summary_submit(*, summary: SummaryDeclaration, by, filer=None, progress=None
             % {"now": reserved, "then": summary.list_count},
             code="changed",
         )
-    invt_nos = list(
-        InventoryList.objects.filter(summary=summary).order_by("pk").values_list("invt_no", flat=True)
-    )
+    tick = _ticker(progress, "numbers", reserved)
+    numbers = InventoryList.objects.filter(summary=summary).order_by("pk").values_list("invt_no", flat=True)
+    invt_nos = list(tick.counted(numbers.iterator(chunk_size=2000)))
     if not all(invt_nos):
         raise ValidationError(_("A list of this summary has no customs list number."), code=NO_INVT_NO)
-    _step(progress, "message")
     summary.filer = filer
     transition(summary, "submit", by=by, workflow=SUMMARY)
     start, end = month_bounds(summary.period)
-    summary.message = _enqueue(summary, parties, dxp_id, invt_nos, start, end)
+    written = _ticker(progress, "message", len(invt_nos)).counted(invt_nos)
+    summary.message = _enqueue(summary, parties, dxp_id, written, start, end)
     summary.save()
     return summary
+
+
+def _reserve(summary: SummaryDeclaration, progress) -> int:
+    """Reserve the preview's lists: ``UPDATE … SET summary_id WHERE summary_id IS NULL`` over
+    ``RESERVE_SLICES`` slices of their ids, in the submission's transaction (a list is still in at most one
+    live summary), reporting the count after each slice. Returns how many were reserved."""
+    waiting = eligible_lists(summary.owner, summary.period).filter(summary__isnull=True)
+    bounds = waiting.aggregate(low=Min("id"), high=Max("id"))
+    _step(progress, "reserving", 0, summary.list_count)
+    if bounds["low"] is None:
+        return 0
+    low, span = bounds["low"], bounds["high"] + 1 - bounds["low"]
+    edges = [low + span * i // RESERVE_SLICES for i in range(RESERVE_SLICES + 1)]
+    reserved = 0
+    for start, stop in itertools.pairwise(edges):
+        if start < stop:
+            reserved += waiting.filter(id__gte=start, id__lt=stop).update(summary=summary)
+            _step(progress, "reserving", reserved, summary.list_count)
+    return reserved
 
 
 def _enqueue(summary, parties, dxp_id, invt_nos, start, end):

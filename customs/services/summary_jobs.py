@@ -8,8 +8,14 @@ job, runs ``summary_preview`` or ``summary_submit`` and finishes the job in that
 rolls the summary back to what it was and records the reason, in the language of whoever started the job.
 
 Every start goes through the worker, whatever the month's size: one code path. Progress — the step the
-service has reached — goes to the cache (the job's row is inside the service's transaction until the end);
-``customs.summary_job_progress.snapshot`` reads it for the pages and the API.
+service has reached and, within the long steps, how many lists of how many — goes to the cache (the job's
+row is inside the service's transaction until the end); ``customs.summary_job_progress.snapshot`` reads it
+for the pages and the API.
+
+A job unfinished past ``CUSTOMS_SUMMARY_JOB_STALE_SECONDS`` (queued that long, or running that long: the
+task's time limit) lost its worker or its task. ``summary_jobs_sweep`` (beat, ``customs-summary-jobs-sweep``)
+fails every such job, audited, and tells the consignor's people (and the agent's, when an agent started it)
+in one digest per enterprise; a new start of the same month does the same for that month first.
 """
 
 import logging
@@ -19,8 +25,11 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from customs import summary_job_progress as progress
 from customs.choices import DocumentType, SummaryFlag
@@ -32,11 +41,24 @@ from customs.services.common import field_error
 from customs.workflows import SUMMARY
 from portal.choices import AuditVerb
 from portal.services.audit import audit
+from portal.services.notifications import Digest, enterprise_staff, notify
 from portal.statemachine import TransitionNotAllowed
 from portal.workflow import lock
 
 log = logging.getLogger(__name__)
 TASK = "customs.summary_job"
+SWEEP_BATCH = 200
+LOST = gettext_lazy(
+    "The job did not finish in time (its worker stopped or it ran past the time limit); nothing was changed. "
+    "Start it again."
+)
+LOST_TITLE = gettext_lazy("The %(action)s of the %(month)s summary did not finish")
+LOST_BODY = gettext_lazy(
+    "Its worker stopped or it ran past the time limit; nothing was changed. Start it again from the "
+    "summaries page."
+)
+LOST_DIGEST = gettext_lazy("%(count)d summary jobs did not finish")
+LOST_LINE = gettext_lazy("The %(action)s of %(month)s")
 
 
 class SummaryJobRunning(TransitionNotAllowed):
@@ -84,8 +106,9 @@ def summary_submit_start(*, summary: SummaryDeclaration, by, filer=None) -> Summ
     """Queue the preview's submission (CEB701). ``TransitionNotAllowed`` (409) when it is not a preview."""
     filer = authority.acting_organisation(by, filer)
     (summary,) = lock(summary)
-    SUMMARY.target(summary.status, "submit")
+    # Who before what: a caller who may not file for this consignor is refused (403) whatever its state.
     authority.parties_for(owner=summary.owner, filer=filer, document_type=DocumentType.SUMMARY)
+    SUMMARY.target(summary.status, "submit")
     return _create(summary.owner, filer, SummaryJob.SUBMIT, summary.period, summary, {}, by)
 
 
@@ -116,14 +139,75 @@ def _create(owner, filer, action, period, summary, params, by) -> SummaryJob:
 
 
 def _expire_stale(owner, period) -> None:
-    """A job unfinished after ``CUSTOMS_SUMMARY_JOB_STALE_SECONDS`` (the task's time limit) lost its worker
-    or its task: it is failed so the month can be started again (its transaction never committed)."""
-    limit = timezone.now() - timezone.timedelta(seconds=progress.stale_seconds())
-    SummaryJob.objects.filter(owner=owner, period=period, status__in=ACTIVE_JOB, created_at__lt=limit).update(
-        status=SummaryJobStatus.FAILED,
-        finished_at=timezone.now(),
-        message=_("The job did not finish in time; nothing was changed. Start it again."),
+    """Fail this month's lost job, if any, so the month can be started again (its work never committed)."""
+    _sweep(SummaryJob.objects.filter(owner=owner, period=period), timezone.now())
+
+
+def _stale(now) -> Q:
+    """Queued past the stale limit (its task was lost), or running past it (the task's time limit)."""
+    limit = now - timezone.timedelta(seconds=progress.stale_seconds())
+    return Q(status=SummaryJobStatus.QUEUED, created_at__lt=limit) | Q(
+        status=SummaryJobStatus.RUNNING, started_at__lt=limit
     )
+
+
+def summary_jobs_sweep(*, now=None) -> int:
+    """Fail every job unfinished past the stale limit (beat); returns how many. Idempotent: each job is
+    failed once, under its row lock (``skip_locked``: one finishing right now is left to finish), and a late
+    finish of a failed job is refused, so its work rolls back."""
+    return len(_sweep(SummaryJob.objects.all(), now or timezone.now()))
+
+
+def _sweep(jobs, now) -> list[SummaryJob]:
+    ids = list(jobs.filter(_stale(now)).order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    failed = [job for job in (_expire(pk, now) for pk in ids) if job is not None]
+    if failed:
+        _tell(failed)
+    return failed
+
+
+@transaction.atomic
+def _expire(pk: int, now) -> SummaryJob | None:
+    job = SummaryJob.objects.select_for_update(skip_locked=True).filter(_stale(now), pk=pk).first()
+    if job is None:
+        return None
+    before = job.status
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        message = str(LOST)
+    job.status, job.message, job.finished_at = SummaryJobStatus.FAILED, message, now
+    job.save(update_fields=["status", "message", "finished_at", "updated_at"])
+    with translation.override("en"):
+        reason = str(LOST)
+    audit(
+        verb=AuditVerb.UPDATE,
+        target=job,
+        actor=None,
+        from_state=before,
+        to_state=SummaryJobStatus.FAILED,
+        reason=reason,
+        payload={"action": job.action, "period": f"{job.period:%Y-%m}", "stale": True},
+    )
+    progress.forget(job)
+    return job
+
+
+def _tell(jobs: list[SummaryJob]) -> None:
+    """One notification per lost job to the consignor's people and, when another enterprise started it, to
+    that enterprise's; several lost jobs of one enterprise merge into its digest (the portal's policy)."""
+    url = reverse("customs:summaries")
+    for job in jobs:
+        params = {"month": f"{job.period:%Y-%m}", "action": dict(SummaryJob.ACTIONS)[job.action]}
+        for org_id in dict.fromkeys((job.owner_id, job.filer_id)):
+            notify(
+                recipients=enterprise_staff(org_id),
+                verb="customs.summary_job.lost",
+                title=LOST_TITLE,
+                body=LOST_BODY,
+                params=params,
+                target=job,
+                url=url,
+                digest=Digest(key=f"customs.summary_job.lost.{org_id}", title=LOST_DIGEST, line=LOST_LINE),
+            )
 
 
 def enqueue(job_id: int) -> None:
@@ -168,8 +252,8 @@ def _claim(job_id: int) -> SummaryJob | None:
 
 
 def _work(job: SummaryJob) -> SummaryDeclaration:
-    def step(phase):
-        progress.report(job, phase)
+    def step(phase, done=None, total=None):
+        progress.report(job, phase, done, total)
 
     if job.action == SummaryJob.SUBMIT:
         return work.summary_submit(summary=job.summary, by=job.created_by, filer=job.filer, progress=step)
@@ -194,7 +278,7 @@ def _finish(job: SummaryJob, status: str, *, summary=None, message: str = "") ->
         updated_at=timezone.now(),
     )
     if not updated:
-        raise ValidationError(_("The job did not finish in time; nothing was changed. Start it again."))
+        raise ValidationError(str(LOST))
 
 
 @transaction.atomic

@@ -80,7 +80,7 @@ def clean_list(head: dict, items: Sequence[dict], *, refs=None, on: date | None 
 def clean_lists(rows: Iterable[dict], *, on: date | None = None) -> list[Checked]:
     """Clean and check a batch: each row is a head dict holding its lines under ``"items"``. The code lists
     are read once per distinct export date of the batch."""
-    cleaned = [_clean_fields(row, row.get("items") or ()) for row in rows]
+    cleaned = _clean_many(list(rows))
     by_day: dict = {}
     for checked in cleaned:
         day = checked.head.get("ie_date") or on
@@ -108,6 +108,36 @@ def _clean_fields(head: dict, items: Sequence[dict]) -> Checked:
         line, line_problems = LIST_ITEM.clean(item if isinstance(item, dict) else {}, f"items[{index}].")
         lines.append(line)
         problems += line_problems
+    return _totals(values, lines, problems)
+
+
+def _clean_many(rows: list[dict]) -> list[Checked]:
+    """``_clean_fields`` for a batch: every head field, then every line field, converted column by column
+    (``Fields.clean_many``); the same values and problems, in the same order."""
+    heads = LIST_HEAD.clean_many(rows, [""] * len(rows))
+    lines, owners, prefixes = [], [], []
+    for position, row in enumerate(rows):
+        items = row.get("items") or ()
+        for index, item in enumerate(items if isinstance(items, list | tuple) else ()):
+            lines.append(item if isinstance(item, dict) else {})
+            owners.append(position)
+            prefixes.append(_ITEM_PREFIXES[index] if index < len(_ITEM_PREFIXES) else f"items[{index}].")
+    cleaned_lines = LIST_ITEM.clean_many(lines, prefixes)
+    per_row: list[list] = [[] for _ in rows]
+    for position, line in zip(owners, cleaned_lines, strict=True):
+        per_row[position].append(line)
+    out = []
+    for (values, problems), own in zip(heads, per_row, strict=True):
+        for _line, line_problems in own:
+            problems += line_problems
+        out.append(_totals(values, [line for line, _ in own], problems))
+    return out
+
+
+_ITEM_PREFIXES = tuple(f"items[{index}]." for index in range(MAX_LINES + 1))
+
+
+def _totals(values: dict, lines: list[dict], problems: list) -> Checked:
     common.number_lines(lines)
     first_currency = next((line["currency"] for line in lines if line.get("currency")), "")
     for name in ("f_currency", "i_currency"):

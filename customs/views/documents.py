@@ -23,9 +23,11 @@ from customs.choices import CANCELLABLE, EDITABLE, DocStatus
 from customs.forms import DocumentFilterForm, ReasonForm, SellerChoiceForm, as_text, line_formset
 from customs.selectors import pages as page_selectors
 from customs.selectors.pages import enterprise_documents, filter_documents, keyset_page, status_counts
+from customs.selectors.reference import ReferenceSet
 from customs.templatetags.customs_tags import amount
 from customs.validation import from_checks
 from customs.validation.problems import field_label
+from customs.validation.specs import LIST_HEAD, LIST_ITEM, ORDER_HEAD, ORDER_ITEM, PAYMENT, WAYBILL
 from customs.views.common import (
     ENTERPRISE,
     LINE_PATH,
@@ -58,13 +60,13 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
 
     def _visible(self, user, owners):
         """``visible_to``; for lists, the same rows spelled out so the (owner, …) indexes serve the page."""
-        if hasattr(self.kind.model, "party") or not owners:
-            return self.kind.model.objects.visible_to(user)
-        return enterprise_documents(self.kind.model, owners[0], [o.pk for o in owners[1:]])
+        if hasattr(self.kind.kind.model, "party") or not owners:
+            return self.kind.kind.model.objects.visible_to(user)
+        return enterprise_documents(self.kind.kind.model, owners[0], [o.pk for o in owners[1:]])
 
     def get(self, request, kind=None):
         k = self.kind
-        owners = owners_for(request.user, k.document_type)
+        owners = owners_for(request.user, k.kind.document_type)
         form = DocumentFilterForm(request.GET or None, sellers=owners if len(owners) > 1 else ())
         data = form.cleaned_data if form.is_valid() else {}
         owner = next((o for o in owners if o.pk == data.get("seller")), None)
@@ -75,7 +77,7 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
             "number": data.get("number", ""),
             "owner": owner,
             "date_field": k.date_field,
-            "owner_ids": None if hasattr(k.model, "party") else [o.pk for o in owners],
+            "owner_ids": None if hasattr(k.kind.model, "party") else [o.pk for o in owners],
         }
         rows = filter_documents(base, status=data.get("status", ""), **filters).select_related("owner")
         page = keyset_page(
@@ -93,7 +95,8 @@ class DocumentIndexView(KindMixin, RoleRequiredMixin, View):
                 "form": form,
                 "page": page,
                 "rows": [
-                    (doc, k.number(doc), [getattr(doc, attr) for _label, attr in k.columns]) for doc in page
+                    (doc, k.kind.number(doc), [getattr(doc, attr) for _label, attr in k.columns])
+                    for doc in page
                 ],
                 **counted(counts),
                 "query": query_without(request, "after", "before"),
@@ -114,6 +117,31 @@ def counted(counts: dict) -> dict:
         "total": sum(n for _s, _label, n, _more in rows),
         "total_more": any(more for *_rest, more in rows),
     }
+
+
+# The code list each coded field of the documents names (the specs' code lists; customs offices by V14).
+CODE_LISTS = {
+    spec.name: spec.code_list
+    for fields in (LIST_HEAD, LIST_ITEM, ORDER_HEAD, ORDER_ITEM, PAYMENT, WAYBILL)
+    for spec in fields.specs
+    if spec.code_list
+} | {"customs_code": "customs_offices", "port_code": "customs_offices"}
+
+
+def head_rows(k, doc, refs) -> list[tuple]:
+    return [(f.label, named(n, shown(getattr(doc, n)), refs)) for n, f in k.head_form.base_fields.items()]
+
+
+def item_rows(k, items, refs) -> list[list[str]]:
+    fields = list(k.item_form.base_fields) if k.item_form else []
+    return [[named(f, as_text(getattr(line, f)), refs) for f in fields] for line in items]
+
+
+def named(field: str, text: str, refs: ReferenceSet) -> str:
+    """``502 美国`` for a coded field: the code as filed, then its name in the reader's language (the code
+    lists as they stood on the document's date); the code alone when the list does not know it."""
+    entry = refs.get(CODE_LISTS[field], text) if field in CODE_LISTS and text else None
+    return f"{text} {entry.name}" if entry is not None else text
 
 
 def shown(value) -> str:
@@ -154,23 +182,22 @@ class DocumentDetailView(KindMixin, RoleRequiredMixin, View):
 
     def get(self, request, pk, kind=None):
         k = self.kind
-        doc = scoped_object(request, k.model, pk, select_related=("owner", "filer"))
+        doc = scoped_object(request, k.kind.model, pk, select_related=("owner", "filer"))
         items = list(doc.items.all()) if k.item_form else []
         enterprise = request.user.organisation_id is not None and not request.user.has_role(*OFFICERS)
+        refs = ReferenceSet.load(getattr(doc, "ie_date", None))
         return render(
             request,
             "customs/documents/detail.html",
             {
                 "kind": k,
                 "doc": doc,
-                "number": k.number(doc),
+                "number": k.kind.number(doc),
                 "items": items,
                 "item_fields": list(k.item_form.base_fields) if k.item_form else [],
                 "item_labels": [f.label for f in k.item_form.base_fields.values()] if k.item_form else [],
-                "item_rows": [[as_text(getattr(i, f)) for f in k.item_form.base_fields] for i in items]
-                if k.item_form
-                else [],
-                "head": [(f.label, shown(getattr(doc, n))) for n, f in k.head_form.base_fields.items()],
+                "item_rows": item_rows(k, items, refs),
+                "head": head_rows(k, doc, refs),
                 "problems": problems_of(doc),
                 "can_edit": enterprise and doc.status in EDITABLE,
                 "can_submit": enterprise and doc.status in (DocStatus.DRAFT, DocStatus.REJECTED),
@@ -193,14 +220,14 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
     def _doc(self, request, pk):
         if pk is None:
             return None
-        doc = scoped_object(request, self.kind.model, pk)
+        doc = scoped_object(request, self.kind.kind.model, pk)
         if doc.status not in EDITABLE:
             raise Http404
         return doc
 
     def _forms(self, request, doc, data=None):
         k = self.kind
-        owners = owners_for(request.user, k.document_type)
+        owners = owners_for(request.user, k.kind.document_type)
         initial = {n: as_text(getattr(doc, n)) for n in k.head_form.base_fields} if doc else None
         head = k.head_form(data, initial=initial)
         seller = SellerChoiceForm(data, owners=owners, initial={"owner": owners[0].pk if owners else None})
@@ -262,9 +289,13 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
         send = "send" in request.POST
         try:
             with transaction.atomic():
-                doc = k.create(owner, by, values, items) if doc is None else k.update(doc, by, values, items)
+                doc = (
+                    k.kind.create(owner=owner, by=by, head=values, items=items)
+                    if doc is None
+                    else k.kind.update(doc, by=by, head=values, items=items)
+                )
                 if send:
-                    doc = k.submit(doc, by)
+                    doc = k.kind.submit(doc, by=by)
         except ValidationError as exc:
             apply_errors(exc, head, lines, positions)
             return None
@@ -281,7 +312,7 @@ class DocumentFormView(KindMixin, RoleRequiredMixin, View):
             {
                 "kind": self.kind,
                 "doc": doc,
-                "number": self.kind.number(doc) if doc else "",
+                "number": self.kind.kind.number(doc) if doc else "",
                 "form": head,
                 "lines": lines,
                 "seller_form": seller if doc is None and len(owners) > 1 else None,
@@ -302,7 +333,7 @@ class DocumentActionView(KindMixin, RoleRequiredMixin, View):
         if action not in self.actions:
             raise Http404
         k = self.kind
-        doc = scoped_object(request, k.model, pk)
+        doc = scoped_object(request, k.kind.model, pk)
         try:
             self._run(request, k, doc, action)
         except PermissionDenied as exc:
@@ -312,7 +343,9 @@ class DocumentActionView(KindMixin, RoleRequiredMixin, View):
     @staticmethod
     def _run(request, k, doc, action):
         if action == "submit":
-            run_service(request, lambda: k.submit(doc, request.user), success=_("Sent to customs."))
+            run_service(request, lambda: k.kind.submit(doc, by=request.user), success=_("Sent to customs."))
         else:
             reason = request.POST.get("reason", "")[:1000]
-            run_service(request, lambda: k.withdraw(doc, request.user, reason), success=_("Withdrawn."))
+            run_service(
+                request, lambda: k.kind.withdraw(doc, by=request.user, reason=reason), success=_("Withdrawn.")
+            )

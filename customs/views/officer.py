@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
-from customs.choices import DocStatus, SummaryStatus
+from customs.choices import UNSENT, DocStatus, SummaryStatus
 from customs.forms import OfficerFilterForm
+from customs.models import SummaryDeclaration
 from customs.selectors import officer as selectors
 from customs.selectors import pages as page_selectors
 from customs.selectors.pages import keyset_page, status_counts
@@ -16,8 +17,12 @@ from customs.views.common import OFFICERS, int_param, query_without
 from customs.views.documents import counted
 from portal.permissions import RoleRequiredMixin
 
+SENT_CHOICES = [(value, label) for value, label in DocStatus.choices if value not in UNSENT]
+UNSENT_SUMS = SummaryDeclaration.unsent_statuses
+SENT_SUMMARY_CHOICES = [(code, label) for code, label in SummaryStatus.choices if code not in UNSENT_SUMS]
 
-def _filters(request, statuses=DocStatus.choices):
+
+def _filters(request, statuses=SENT_CHOICES):
     form = OfficerFilterForm(request.GET or None, statuses=statuses)
     return form, (form.cleaned_data if form.is_valid() else {})
 
@@ -55,7 +60,7 @@ class OfficerListsView(RoleRequiredMixin, View):
 
 
 def _counts(qs):
-    return counted(status_counts(qs, DocStatus.values))["counts"]
+    return counted(status_counts(qs, [value for value, _label in SENT_CHOICES]))["counts"]
 
 
 class OfficerQueueView(RoleRequiredMixin, View):
@@ -111,7 +116,7 @@ class OfficerDeclarationsView(RoleRequiredMixin, View):
     required_roles = OFFICERS
 
     def get(self, request):
-        form, data = _filters(request, statuses=SummaryStatus.choices)
+        form, data = _filters(request, statuses=SENT_SUMMARY_CHOICES)
         common = {k: data.get(k) for k in ("enterprise", "date_from", "date_to") if data.get(k)}
         summaries = selectors.summaries_for_officers(status=data.get("status", ""), **common)
         declarations = selectors.export_declarations_for_officers(port=data.get("port", ""), **common)

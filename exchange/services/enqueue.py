@@ -1,6 +1,7 @@
 """Writing messages in the business transaction, and scheduling their batching after commit."""
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -130,10 +131,16 @@ def messages_enqueue_bulk(
                 "created_at": now,
             }
         )
+    # By business key: two transactions writing overlapping keys of one sender wait for each other in the
+    # same order on the live-key unique index (one waits, then fails and retries) and never deadlock.
+    rows.sort(key=_by_business_key)
     insert_rows(Message, rows)
     if rows:
         flush_after_commit(spec, sender.pk)
     return pks
+
+
+_by_business_key = itemgetter("business_key")
 
 
 def flush_after_commit(spec: catalog.MessageType, sender_id: int) -> None:

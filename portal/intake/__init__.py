@@ -9,7 +9,15 @@ This module imports no model, so an app may import it at module level.
 """
 
 from portal.intake.columns import CODE, DATE, DECIMAL, INT, TEXT, Column
-from portal.intake.registry import ROW, Importer, Problem, RowProblems, get_importer, register_importer
+from portal.intake.registry import (
+    ROW,
+    Importer,
+    NotAllowed,
+    Problem,
+    RowProblems,
+    get_importer,
+    register_importer,
+)
 
 __all__ = [
     "CODE",
@@ -20,6 +28,7 @@ __all__ = [
     "TEXT",
     "Column",
     "Importer",
+    "NotAllowed",
     "Problem",
     "RowProblems",
     "get_importer",

@@ -27,15 +27,18 @@ class ImportJobSerializer(serializers.ModelSerializer):
     file_name = serializers.CharField(source="original_name")
     status_display = serializers.CharField(source="get_status_display")
     message = serializers.CharField(source="message_text")
+    on_behalf_of = serializers.IntegerField(
+        source="on_behalf_of_id", read_only=True, allow_null=True, help_text="the organisation imported for"
+    )
     progress = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportJob
         fields = [
-            "id", "kind", "file_name", "file_format", "size", "sha256", "status", "status_display",
-            "progress", "counts", "problem_count", "message", "created_at", "started_at", "finished_at",
-            "links",
+            "id", "kind", "on_behalf_of", "file_name", "file_format", "size", "sha256", "status",
+            "status_display", "progress", "counts", "problem_count", "message", "created_at", "started_at",
+            "finished_at", "links",
         ]  # fmt: skip
 
     @extend_schema(responses=ProgressSerializer)
@@ -75,7 +78,8 @@ class ImportProblemSerializer(serializers.ModelSerializer):
 
 
 class ImportJobViewSet(ScopedReadOnlyViewSet):
-    """Import jobs of the caller's organisation: status, live progress, counts and problems.
+    """Import jobs of the caller's organisation (and those another organisation imported on its behalf):
+    status, live progress, counts and problems.
 
     Uploads are made through each domain's own endpoint; this is where their outcome is followed.
     """

@@ -23,6 +23,7 @@ ABOVE_MAX = gettext_noop("Must be at most %(max)s.")
 NOT_DATE = gettext_noop("Enter a date as YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD; “%(value)s” is not one.")
 DATE_WITH_TIME = gettext_noop("Enter a date without a time of day.")
 NOT_IN_LIST = gettext_noop("“%(value)s” is not one of the allowed codes; choose one from the list.")
+CANNOT_ACT_FOR = gettext_noop("This kind of file can only be imported for your own organisation.")
 
 
 def clip(value) -> str:

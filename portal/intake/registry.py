@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.intake.choices import FileFormat
 from portal.intake.columns import Column
+from portal.intake.messages import CANNOT_ACT_FOR
 
 ROW = "_row"  # key of every row dict: the row number the user sees (sheet row, or item number in XML)
 
@@ -38,6 +39,15 @@ class RowProblems(Exception):
     def __init__(self, problems: Iterable[Problem]):
         self.problems = [Problem(*p) for p in problems]
         super().__init__(f"{len(self.problems)} problems")
+
+
+class NotAllowed(Exception):
+    """Raised by ``persist`` when the rows may not be saved at all, whatever they hold (e.g. the uploader
+    lost the right to import for ``job.on_behalf_of``): the job FAILS with this message, nothing saved."""
+
+    def __init__(self, message_id: str, params: dict | None = None):
+        self.message_id, self.params = message_id, params or {}
+        super().__init__(message_id)
 
 
 class Importer:
@@ -75,6 +85,13 @@ class Importer:
         ``job.report_progress(done)`` shows progress while it runs (it writes outside the transaction).
         """
         raise NotImplementedError
+
+    def on_behalf_refusal(self, *, organisation, filer) -> tuple[str, dict] | None:
+        """Why ``filer`` may not import these rows for ``organisation`` (another organisation) now, as a
+        message id and its parameters; None when it may. Asked by ``import_start`` (a field error on
+        ``on_behalf_of``: no job) and again when the worker runs the job (the job fails). The default refuses:
+        an importer that takes rows for others says who may."""
+        return CANNOT_ACT_FOR, {}
 
     def rows_from_xml(self, root, *, job) -> Iterable[dict]:
         """For XML files: yield one dict of raw text values per item, keyed by column key (``_row`` optional:

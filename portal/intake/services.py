@@ -30,8 +30,9 @@ from django.utils.translation import gettext_noop, override
 from portal.choices import AuditVerb
 from portal.intake import progress
 from portal.intake.choices import TERMINAL, TRANSITIONS, FileFormat, ImportPhase, ImportStatus
+from portal.intake.messages import render
 from portal.intake.reader import read_xlsx, read_xml
-from portal.intake.registry import Problem, RowProblems, get_importer
+from portal.intake.registry import NotAllowed, Problem, RowProblems, get_importer
 from portal.intake.safe_open import (
     FORMAT_NOT_ACCEPTED,
     NOT_A_WORKBOOK,
@@ -119,16 +120,22 @@ def _read_upload(upload) -> bytes:
     return content
 
 
-def import_start(*, owner, by, kind: str, upload, name: str = "") -> ImportJob:
+def import_start(*, owner, by, kind: str, upload, name: str = "", on_behalf_of=None) -> ImportJob:
     """Store the upload, create the job and queue it after commit.
 
     Checks what can be checked at once (size, type by content, the name agreeing with it, the zip's
     central directory), so the most common mistakes are field errors on the upload form (``ValidationError``
-    on ``file``); the rest is the worker's. ``by`` must belong to ``owner``.
+    on ``file``); the rest is the worker's. ``by`` must belong to ``owner``. ``on_behalf_of``: another
+    organisation the rows are for; the importer decides whether ``owner`` may import for it (a field error
+    on ``on_behalf_of`` otherwise, and no job), and is asked again when the job runs.
     """
     importer = get_importer(kind)
     if not by.is_superuser and by.organisation_id != owner.pk:
         raise PermissionDenied
+    if on_behalf_of is not None and on_behalf_of.pk == owner.pk:
+        on_behalf_of = None
+    if on_behalf_of is not None:
+        _check_on_behalf(importer, organisation=on_behalf_of, filer=owner)
     name = (name or getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
     try:
         content = _read_upload(upload)
@@ -144,13 +151,22 @@ def import_start(*, owner, by, kind: str, upload, name: str = "") -> ImportJob:
     except IntakeRefused as exc:
         raise _refusal(exc) from None
     return _create_job(owner=owner, by=by, kind=kind, content=content, name=name, file_format=file_format,
-                       content_type=getattr(upload, "content_type", "") or "")  # fmt: skip
+                       content_type=getattr(upload, "content_type", "") or "",
+                       on_behalf_of=on_behalf_of)  # fmt: skip
+
+
+def _check_on_behalf(importer, *, organisation, filer) -> None:
+    refusal = importer.on_behalf_refusal(organisation=organisation, filer=filer)
+    if refusal is not None:
+        message = render(*refusal)
+        raise ValidationError({"on_behalf_of": ValidationError(message, code="not_authorised")})
 
 
 @transaction.atomic
-def _create_job(*, owner, by, kind, content, name, file_format, content_type) -> ImportJob:
+def _create_job(*, owner, by, kind, content, name, file_format, content_type, on_behalf_of) -> ImportJob:
     job = ImportJob(
         owner=owner,
+        on_behalf_of=on_behalf_of,
         kind=kind,
         file_format=file_format,
         original_name=name or f"upload.{file_format}",
@@ -170,7 +186,13 @@ def _create_job(*, owner, by, kind, content, name, file_format, content_type) ->
         actor=by,
         to_state=job.status,
         reason=f"{job.kind} · {job.original_name} · {job.size} B · SHA-256 {job.sha256}",
-        payload={"job": str(job.public_id), "kind": kind, "sha256": job.sha256, "size": job.size},
+        payload={
+            "job": str(job.public_id),
+            "kind": kind,
+            "sha256": job.sha256,
+            "size": job.size,
+            "on_behalf_of": on_behalf_of.pk if on_behalf_of is not None else None,
+        },
     )
     transaction.on_commit(lambda: enqueue(job.pk))
     return job
@@ -248,6 +270,11 @@ def _run(job: ImportJob, attempt: int) -> None:
     except LookupError:
         _finish_failed(job, attempt, NO_IMPORTER)
         return
+    if job.on_behalf_of_id is not None:
+        refusal = importer.on_behalf_refusal(organisation=job.on_behalf_of, filer=job.owner)
+        if refusal is not None:  # e.g. the authorisation was revoked between upload and run
+            _finish_failed(job, attempt, refusal[0], **refusal[1])
+            return
     try:
         with job.upload.open("rb") as handle:
             content = handle.read()
@@ -275,6 +302,8 @@ def _run(job: ImportJob, attempt: int) -> None:
         _finish_succeeded(job, attempt, importer, result.rows)
     except RowProblems as exc:
         _finish_rejected(job, attempt, importer, result, exc.problems, len(exc.problems))
+    except NotAllowed as exc:
+        _finish_failed(job, attempt, exc.message_id, **exc.params)
 
 
 def _finish_succeeded(job: ImportJob, attempt: int, importer, rows: list[dict]) -> None:
@@ -308,10 +337,13 @@ def _finish_refused(job: ImportJob, attempt: int, exc: IntakeRefused) -> None:
 
 
 def _finish_failed(job: ImportJob, attempt: int, message_id: str, **params) -> None:
+    params = _jsonable(params)
+    with override("en"):
+        reason = render(message_id, params)
     try:
         with transaction.atomic():
             locked = _locked_attempt(job, attempt)
-            _transition(locked, "fail", phase="", message=message_id, message_params=_jsonable(params))
+            _transition(locked, "fail", phase="", message=message_id, message_params=params, reason=reason)
     except Abandoned:
         pass
 

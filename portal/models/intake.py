@@ -3,11 +3,34 @@
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.intake.choices import FileFormat, ImportPhase, ImportStatus
 from portal.models.base import ScopedQuerySet, TimeStampedModel
 from portal.storage import private_storage
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    """The uploader's organisation and the organisation it imported for (``on_behalf_of``); operators
+    everything. Another organisation acting for the same one does not see the job."""
+
+    owner_path = ""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or user.has_perm(self.model.view_all_permission):
+            return self
+        org = user.organisation_id
+        if org is None:
+            return self.none()
+        path = self.owner_path
+        return self.filter(Q(**{f"{path}owner_id": org}) | Q(**{f"{path}on_behalf_of_id": org}))
+
+
+class ImportProblemQuerySet(ImportJobQuerySet):
+    owner_path = "job__"
 
 
 class ImportJob(TimeStampedModel):
@@ -19,11 +42,23 @@ class ImportJob(TimeStampedModel):
     a system error stopped it and nothing was saved; CANCELLED, stopped by a user before it was saved.
     ``attempts`` counts worker runs; a run may only finish the attempt it started, so a worker that was
     presumed dead can never save a second time. The upload and the error workbook are private files.
+
+    ``owner`` is the uploader's organisation. ``on_behalf_of``, when set, is the organisation the rows are
+    imported for (a seller, for an agent it authorised): the importer checks that right at upload and again
+    when the job runs, and both organisations see the job, its problems and its error workbook.
     """
 
     public_id = models.UUIDField(_("id"), default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
         "portal.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
+        "portal.Organisation",
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=80, db_index=True)
     file_format = models.CharField(_("format"), max_length=8, choices=FileFormat.choices)
@@ -60,7 +95,7 @@ class ImportJob(TimeStampedModel):
 
     owner_field = "owner"
     view_all_permission = "portal.view_all_importjob"
-    objects = ScopedQuerySet.as_manager()
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")
@@ -100,7 +135,7 @@ class ImportProblem(models.Model):
 
     owner_field = "job__owner"
     view_all_permission = "portal.view_all_importjob"
-    objects = ScopedQuerySet.as_manager()
+    objects = ImportProblemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import problem")

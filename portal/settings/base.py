@@ -255,5 +255,6 @@ SPECTACULAR_SETTINGS = {
         "MessageStatusEnum": "exchange.choices.MessageStatus",
         "QualificationEnum": "registration.choices.Qualification",
         "CustomsDocumentTypeEnum": "customs.choices.DocumentType",
+        "ImportStatusEnum": "portal.intake.choices.ImportStatus",
     },
 }

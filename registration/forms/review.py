@@ -5,9 +5,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.accessible import AccessibleForm
+from portal.divisions import CITIES
 from portal.models import User
 from registration.choices import CalendarKind, EntityType
-from registration.divisions import CITIES
 from registration.models import ReturnReason
 from registration.services.review import COMMENTABLE_FIELDS
 

@@ -96,7 +96,9 @@ def _apply(filing: EntityFiling, data: dict) -> list[str]:
             setattr(filing, name, value)
             changed.append(name)
     if not filing.is_legacy_record:
-        filing.org_code = legacy.subject_of(filing.uscc) if len(filing.uscc) == legacy.USCC_LENGTH else ""
+        filing.org_code = (
+            identifiers.subject_of(filing.uscc) if len(filing.uscc) == identifiers.USCC_LENGTH else ""
+        )
     if filing.subtype == Subtype.INDIVIDUAL_BUSINESS:
         filing.economic_type = EconomicType.INDIVIDUAL
     filing.identity_key = identity_key_for(filing)
@@ -135,7 +137,7 @@ def filing_create_draft(*, owner, by, entity_type: str, subtype: str = "", data:
                     )
                 }
             )
-    elif legacy.is_legacy_code(owner.code):
+    elif identifiers.is_legacy_code(owner.code):
         # An enterprise registered before the credit-code reform files under its organisation code (ADR 0018).
         if not legacy.may_be_legacy(subtype or ""):
             raise ValidationError(

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from portal import identifiers
 from registration.choices import EntityType, IdType, ServiceScope, Subtype
-from registration.divisions import CITIES, lookup
 
 MAX_PLATFORM_URLS = 20
 STRICT_ZONE_DIGITS = frozenset("123459")
@@ -40,54 +39,30 @@ class Problem:
 
 
 def _wrap(field: str, found: list[identifiers.IdentifierProblem]) -> list[Problem]:
-    return [Problem(field, p.code, p.message, position=p.position) for p in found]
+    return [Problem(field, p.code, p.message, blocking=p.blocking, position=p.position) for p in found]
 
 
 def uscc_problems(value: str, *, entity_type: str = "", subtype: str = "") -> list[Problem]:
-    """E-1 (basic mode blocks; strict mode only warns) and E-2 (authority/category fits the subtype)."""
-    code = identifiers.normalise(value)
-    found = _wrap("uscc", identifiers.uscc_problems(code))
-    if found:
-        return found
-    category = prefix_problem(code, entity_type=entity_type, subtype=subtype)
-    if category:
-        return [category]
-    return [
-        Problem("uscc", p.code, p.message, blocking=False, position=p.position)
-        for p in identifiers.uscc_problems(code, strict=True)
-    ]
+    """E-1 (basic mode blocks; strict mode only warns) and E-2 (authority/category fits the subtype), as
+    ``portal.identifiers.enterprise_uscc_problems`` with the role's category check."""
+    return _wrap(
+        "uscc",
+        identifiers.enterprise_uscc_problems(
+            value, category=lambda code: category_problem(code, entity_type=entity_type, subtype=subtype)
+        ),
+    )
 
 
-def prefix_problem(code: str, *, entity_type: str, subtype: str) -> Problem | None:
-    """E-2: 91 for enterprises, 92 for individual businesses; 93 (cooperatives) never for export roles."""
+def category_problem(code: str, *, entity_type: str, subtype: str) -> identifiers.IdentifierProblem | None:
+    """E-2: 91 for enterprises, 92 for individual businesses (the role's); 93 (cooperatives) never for
+    export roles; without a role, 91 or 92 (``portal.identifiers.uscc_prefix_problem``)."""
+    general = identifiers.uscc_prefix_problem(code)
+    if not entity_type or (general is not None and general.code == "uscc_cooperative"):
+        return general
     prefix = code[:2]
-    if prefix == "93":
-        return Problem(
-            "uscc",
-            "uscc_cooperative",
-            _(
-                "Characters 1–2 are “93”: a farmers' specialised cooperative cannot file as a "
-                "cross-border e-commerce operator."
-            ),
-            position=1,
-        )
-    if not entity_type:
-        if prefix not in ("91", "92"):
-            return Problem(
-                "uscc",
-                "uscc_authority",
-                _(
-                    "Characters 1–2 are “%(prefix)s”: only enterprises (“91”) and individual "
-                    "businesses (“92”) registered with market regulation can file here."
-                )
-                % {"prefix": prefix},
-                position=1,
-            )
-        return None
     wanted = "92" if subtype == Subtype.INDIVIDUAL_BUSINESS else "91"
     if prefix != wanted:
-        return Problem(
-            "uscc",
+        return identifiers.IdentifierProblem(
             "uscc_category",
             _(
                 "Characters 1–2 are “%(prefix)s”, but a %(role)s must be registered as “%(wanted)s” "
@@ -99,7 +74,7 @@ def prefix_problem(code: str, *, entity_type: str, subtype: str) -> Problem | No
                 "wanted": wanted,
                 "meaning": _("individual business") if wanted == "92" else _("enterprise"),
             },
-            position=1,
+            1,
         )
     return None
 
@@ -197,50 +172,8 @@ def customs_code_problems(value: str, *, subtype: str = "") -> list[Problem]:
 
 
 def division_problems(value: str) -> list[Problem]:
-    """Shape and province (``portal.identifiers``), then the Zhejiang division table (GB/T 2260, data
-    file): an unknown code is refused; a code abolished since (old credit codes keep it) only warns."""
-    value = (value or "").strip()
-    found = _wrap("division_code", identifiers.division_problems(value))
-    if found:
-        return found
-    if value[:4] not in CITIES and value != "330000":
-        return [
-            Problem(
-                "division_code",
-                "division_city",
-                _("Characters 3–4 (“%(city)s”) are not a Zhejiang prefecture-level city (01–11).")
-                % {"city": value[2:4]},
-                position=3,
-            )
-        ]
-    division = lookup(value)
-    if division is None:
-        return [
-            Problem(
-                "division_code",
-                "division_unknown",
-                _(
-                    "“%(code)s” is not an administrative division of Zhejiang (GB/T 2260). Enter the code of "
-                    "the district, county or city of the registered address."
-                )
-                % {"code": value},
-                position=5,
-            )
-        ]
-    if division.abolished:
-        return [
-            Problem(
-                "division_code",
-                "division_abolished",
-                _(
-                    "“%(code)s” (%(name)s) was abolished in %(year)s. If the registered address is in "
-                    "Zhejiang today, enter its current division code."
-                )
-                % {"code": value, "name": division.name, "year": division.abolished},
-                blocking=False,
-            )
-        ]
-    return []
+    """Shape, province and the Zhejiang division table (``portal.identifiers.division_problems``)."""
+    return _wrap("division_code", identifiers.division_problems(value))
 
 
 def resident_id_check_char(first17: str) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from registration import legacy
+from portal import identifiers
 from registration.choices import IN_FLIGHT, IN_FORCE, FilingStatus
 from registration.validation.fields import Problem
 
@@ -36,13 +36,12 @@ def person_key(id_type: str, id_no: str) -> str:
 def identity_q(text: str) -> Q | None:
     """Filings of the identity a bureau officer typed: a credit code, an organisation code (one subject with
     the credit code that embeds it, ADR 0018) or an ID document number of any type. None if nothing usable."""
-    from portal import identifiers
     from registration.choices import IdType
 
     code = identifiers.normalise(text)
     if not code:
         return None
-    subject = legacy.subject_of(code)
+    subject = identifiers.subject_of(code)
     if subject:
         found = Q(identity_key=code) | Q(identity_key=f"OC:{subject}") | Q(org_code=subject)
     else:
@@ -99,7 +98,7 @@ def _organisation_problems(filing) -> list[Problem]:
                         "The organisation code must be your organisation's own (%(code)s): an organisation "
                         "files all of its roles under its one code."
                     )
-                    % {"code": legacy.printed(filing.owner.code)},
+                    % {"code": identifiers.printed(filing.owner.code)},
                 )
             ]
         return []

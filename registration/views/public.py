@@ -7,10 +7,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import identifiers
+from portal.divisions import division_label
 from portal.middleware import follows_browser_language
-from registration import legacy, selectors
+from registration import selectors
 from registration.choices import SUBTYPES_OF, EntityType
-from registration.divisions import division_label
 from registration.validation import fields as checks
 
 
@@ -65,7 +65,7 @@ def validate(request, kind: str):
         code = identifiers.normalise(value)
         return _answer(
             checks.org_code_problems(code),
-            _("Valid organisation code %(code)s.") % {"code": legacy.printed(code)},
+            _("Valid organisation code %(code)s.") % {"code": identifiers.printed(code)},
         )
     if kind == "customs_code":
         return _answer(checks.customs_code_problems(value), _("Valid Zhejiang customs registration code."))

@@ -54,8 +54,9 @@ def _queued(kit, job):
 class TestImportJobsApi(ScopedApiTests):
     url = "/api/v1/imports/"
     fields = {
-        "id", "kind", "file_name", "file_format", "size", "sha256", "status", "status_display", "progress",
-        "counts", "problem_count", "message", "created_at", "started_at", "finished_at", "links",
+        "id", "kind", "on_behalf_of", "file_name", "file_format", "size", "sha256", "status",
+        "status_display", "progress", "counts", "problem_count", "message", "created_at", "started_at",
+        "finished_at", "links",
     }  # fmt: skip
     readers = (Role.ENTERPRISE_OPERATOR, Role.SYSTEM_ADMIN)
     hidden_from = (Role.CUSTOMS_OFFICER,)

@@ -126,3 +126,36 @@ def test_queries_do_not_grow_with_the_rows(seller_user):
         bulk(seller_user, rows(1000, start=10))
     assert len(small) == len(large), "\n".join(q["sql"][:100] for q in large.captured_queries)
     assert len(large) <= 20
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and COPY: PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_batches_at_once_wait_in_order_and_create_nothing_twice(seller_user):
+    """Two batches of one seller sharing 20 references, sent at once and in opposite orders: the outbox and
+    the lists are written in key order, so one waits for the other instead of deadlocking; it then loses on
+    the unique index, runs again and finds the shared references unchanged (COPY errors arrive as Django's
+    IntegrityError)."""
+    import threading
+
+    from django.db import connections
+
+    first, second = rows(40), rows(40, start=20)[::-1]
+    results, started = {}, threading.Barrier(2)
+
+    def send(name, batch):
+        try:
+            started.wait()
+            results[name] = bulk(seller_user, batch)
+        except Exception as exc:  # reported by the assertion below
+            results[name] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send, args=x) for x in (("a", first), ("b", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not any(isinstance(r, Exception) for r in results.values()), results
+    assert sorted((r.created, r.unchanged) for r in results.values()) == [(20, 20), (40, 0)]
+    assert InventoryList.objects.count() == 60 and Message.objects.count() == 60

@@ -72,7 +72,10 @@ def test_officers_read_documents_but_act_on_none(client, seller_user, customs_of
         owner=seller_user.organisation, by=seller_user, head=order_head(), items=[order_item()]
     )
     client.force_login(customs_officer)
+    # A draft is the enterprise's own business; once sent, officers read it and may not act on it.
+    assert client.get(reverse("customs:orders-detail", args=[order.pk])).status_code == 404
+    type(order).objects.filter(pk=order.pk).update(status=DocStatus.DECLARED)
     response = client.get(reverse("customs:orders-detail", args=[order.pk]))
     assert response.status_code == 200 and not response.context["can_submit"]
-    assert client.post(reverse("customs:orders-action", args=[order.pk, "submit"])).status_code == 403
+    assert client.post(reverse("customs:orders-action", args=[order.pk, "withdraw"])).status_code == 403
     assert client.get(reverse("customs:orders")).status_code == 403

@@ -153,6 +153,23 @@ def test_the_detail_shows_the_checks_pointing_at_fields(client, seller_user):
     assert 'data-code="V3" data-field="net_weight"' in body and "#field-net_weight" in body
 
 
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("zh-hans", ("2901 杭州海关", "502 美国", "142 人民币")),
+        ("en", ("2901 Hangzhou", "502 United States", "142 Yuan")),
+    ],
+)
+def test_the_detail_names_the_codes_in_the_readers_language(client, seller_user, language, shown):
+    """A seller reads "502 美国", not a bare 502: codes with their names from the code lists."""
+    (inventory,) = make(seller_user)
+    client.force_login(seller_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = client.get(reverse("customs:lists-detail", args=[inventory.pk])).content.decode()
+    for text in shown:
+        assert text in body
+
+
 def test_send_and_resubmit_from_the_page(client, seller_user):
     (inventory,) = make(seller_user)
     client.force_login(seller_user)

@@ -30,13 +30,17 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def make(user, i, owner=None, **head):
-    return services.list_create(
+def make(user, i, owner=None, status=DocStatus.DECLARED, **head):
+    """A list as customs has it (accepted by China E-Port unless ``status`` says otherwise)."""
+    made = services.list_create(
         owner=owner or user.organisation,
         by=user,
         head=list_head(cop_no=f"C{i}", order_no=f"SO-{i}", logistics_no=f"WB{i}", **head),
         items=[item()],
     )
+    InventoryList.objects.filter(pk=made.pk).update(status=status)
+    made.status = status
+    return made
 
 
 def test_officers_see_every_enterprises_lists_filtered(client, seller_user, customs_officer):
@@ -51,7 +55,26 @@ def test_officers_see_every_enterprises_lists_filtered(client, seller_user, cust
     assert ids(client.get(url, {"enterprise": other.organisation.code})) == [theirs.pk]
     assert ids(client.get(url, {"port": "2991"})) == [theirs.pk]
     assert ids(client.get(url, {"date_from": "2025-03-04"})) == []
-    assert ids(client.get(url, {"status": "DRAFT", "date_to": "2025-03-03"})) == [theirs.pk, mine.pk]
+    assert ids(client.get(url, {"status": "DECLARED", "date_to": "2025-03-03"})) == [theirs.pk, mine.pk]
+
+
+def test_officers_do_not_see_what_an_enterprise_never_sent(client, seller_user, customs_officer):
+    """Drafts and discarded drafts are the enterprise's own business: not in the officers' pages, their
+    counts, their status filter, the API, or a detail page."""
+    sent = make(seller_user, 1)
+    draft = make(seller_user, 2, status=DocStatus.DRAFT)
+    withdrawn = make(seller_user, 3, status=DocStatus.WITHDRAWN)
+    client.force_login(customs_officer)
+    response = client.get(reverse("customs:officer-lists"))
+    assert [d.pk for d in response.context["page"]] == [sent.pk]
+    assert [(status, n) for status, _label, n, _more in response.context["counts"]] == [("DECLARED", 1)]
+    assert client.get(reverse("customs:officer-lists"), {"status": "DRAFT"}).context["form"].errors
+    api = client.get("/api/v1/customs/inventory-lists/").json()
+    assert [row["id"] for row in api["results"]] == [sent.pk]
+    for hidden in (draft, withdrawn):
+        assert client.get(reverse("customs:lists-detail", args=[hidden.pk])).status_code == 404
+        assert client.get(f"/api/v1/customs/inventory-lists/{hidden.pk}/").status_code == 404
+    assert client.get(reverse("customs:lists-detail", args=[sent.pk])).status_code == 200
 
 
 def test_officer_pages_are_for_officers_only(client, seller_user):

@@ -2,11 +2,14 @@
 tests may): every node the portal sends parses, passes the format checks customs answers CEB900 for, and
 lists its fields in the order of DOMAIN §3.5."""
 
+import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 
 from customs import payloads, services
 from customs.choices import DocStatus
@@ -130,3 +133,27 @@ def test_summary_application(enterprise):
 def test_money_and_numbers_are_written_plainly():
     assert payloads.money("60") == "60.00" and payloads.money("0.005") == "0.01"
     assert payloads.number("1E+2") == "100" and payloads.number("1.50000") == "1.5"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"note": 'a "quoted" note\\ 备注\n\u2028', "freight": None, "insured_fee": Decimal("1.5")},
+        {"pre_no": "P1", "invt_no": "29012025E000000001", "iac_code": "", "ems_no": None, "pack_no": 3},
+    ],
+)
+def test_inventory_payload_text_is_the_payload_as_json(changes):
+    """The bulk path writes CEB603 payloads as text from its cleaned dicts: byte for byte the JSON of
+    ``inventory_payload`` of the same list."""
+    from customs.validation import clean_list
+
+    goods = [item(), item(item_no="SKU-2", bar_code="", qty2="", unit2="", note="行\t2")]
+    checked = clean_list(list_head(), goods)
+    head = {**checked.head, **changes}
+    at = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
+    obj = SimpleNamespace(**{"pre_no": "", "invt_no": "", **head}, app_type="1", submitted_at=at)
+    built = payloads.inventory_payload(obj, [SimpleNamespace(**line) for line in checked.items], at=at)
+    text = payloads.inventory_payload_text(head, checked.items, at=at)
+    assert text == json.dumps(built, ensure_ascii=False, cls=DjangoJSONEncoder)
+    assert json.loads(text) == built

@@ -1,8 +1,10 @@
 """The customs demo data: a month of lists in every state, with their documents, idempotent."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 
 from customs.choices import DocStatus
 from customs.models import InventoryList, Order, Payment, SellerAuthorisation, Waybill
@@ -37,3 +39,14 @@ def test_a_month_of_lists_in_every_state_with_their_documents_once():
     assert AuditEvent.objects.for_object(some).filter(to_state="INSPECTION").exists()
     seed_customs(today=date(2026, 4, 2))
     assert InventoryList.objects.count() == n and SellerAuthorisation.objects.count() == 1
+
+
+def test_seed_demo_prints_the_customs_demo_logins_every_time(clock):
+    """A newcomer following the README finds the customs logins in `make run`'s output, also on a rerun."""
+    clock("2026-03-31 10:00")
+    for _run in range(2):
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        printed = out.getvalue()
+        for username in ("customs_seller", "customs_logistics", "customs_payment", "seller_admin"):
+            assert f"  {username} " in printed, printed

@@ -166,6 +166,9 @@ class TestSummaryDeclarationsApi(ScopedApiTests):
     def make(self, owner):
         return previewed(owner)
 
+    def make_read(self, owner):  # officers read what was sent, not an enterprise's previews
+        return submitted(self, previewed(owner))
+
 
 class TestSummaryJobsApi(ScopedApiTests):
     url = "/api/v1/customs/summary-jobs/"

@@ -60,6 +60,8 @@ def test_a_queued_job_shows_its_progress_and_refuses_a_second_start(signed_in, s
         "phase": "",
         "message": "正在等待后台开始处理。",  # the user's language (zh-hans by default)
         "done": False,
+        "rows_done": None,
+        "rows_total": None,
         "result_url": None,
     }
     listing = signed_in.get("/customs/summaries/").content.decode()
@@ -192,3 +194,22 @@ def test_the_summary_page_reads_cleanly(
     assert "2 lists, 2 packages, gross 2.400 kg, net 2.000 kg" in html, re.search(r"\d lists,[^<]*", html)
     assert "transport 5: 1 declaration" in html and "declaration(s)" not in html
     assert '<div class="toolbar" data-testid="summary-actions">' in html  # the buttons side by side, spaced
+
+
+def test_a_running_submission_shows_how_many_lists_it_has_done(signed_in, seller, seller_user, settings):
+    from customs import summary_job_progress as progress
+
+    closed_list(seller)
+    summary_job_run(job_id=summary_preview_start(consignor=seller, month="2025-02", by=seller_user).pk)
+    signed_in.post(f"/customs/summaries/{SummaryDeclaration.objects.get().pk}/submit/")
+    job = SummaryJob.objects.get(action="submit")
+    SummaryJob.objects.filter(pk=job.pk).update(status="RUNNING")
+    progress_url = f"/customs/summaries/jobs/{job.pk}/progress/"
+    progress.report(job, "reserving", 300_000, 1_000_000)
+    first = signed_in.get(progress_url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert (first["rows_done"], first["rows_total"], first["percent"]) == (300_000, 1_000_000, 21)
+    page = signed_in.get(f"/customs/summaries/jobs/{job.pk}/").content.decode()
+    assert "300,000" in page and "1,000,000" in page and 'value="21"' in page
+    progress.report(job, "message", 900_000, 1_000_000)  # later: the bar has moved on
+    later = signed_in.get(progress_url).json()
+    assert later["percent"] == 92 and later["phase"] == "message" and "900,000" in later["message"]

@@ -167,3 +167,37 @@ def test_batch_rows_without_items_key():
     from customs.validation import check_lists
 
     assert [p.code for p in check_lists([row])[0]] == ["V4"]
+
+
+ODD_VALUES = [None, "", "  ", " 12 ", "0", "00012", "-1", "1e3", "0E+20", "1.234567", "1.50000", "12.345",
+              "99999999999999.995", "123456789012345", "abc", "x\x01", "\x0bx", 7, 0, -5, 1.5, True,
+              "2026-13-01", "20250303", "e", "X", "1210", "14", "1420", "３３０１", "3301960001 ",
+              "913301007XXXXXXXXX", ["x"], "毛" * 300, "0.005", "60.001"]  # fmt: skip
+
+
+def test_a_batch_is_cleaned_as_each_list_alone():
+    """``clean_lists`` converts column by column with fast paths; every value, type and problem is what
+    ``clean_list`` finds for the same list alone, odd values included (a bad character in one row makes
+    its whole column go the ordinary way)."""
+    from customs.validation import clean_lists
+
+    rows = []
+    for number, value in enumerate(ODD_VALUES * 3):
+        row = list_row(items=[item(), item(item_no="SKU-2")], cop_no=f"C{number}")
+        head_field = list(row)[number % len(row)]
+        if head_field != "items":
+            row[head_field] = value
+        row["items"][number % 2][list(item())[number % 16]] = value
+        rows.append(row)
+    rows.append({**list_row(), "items": ["not a line"]})
+    rows.append({**list_row(), "items": "not a list"})
+    batch = clean_lists(rows)
+    for row, checked in zip(rows, batch, strict=True):
+        alone = clean_list(row, row.get("items") or ())
+        assert [p.to_dict() for p in checked.problems] == [p.to_dict() for p in alone.problems]
+        assert {k: (type(v), str(v)) for k, v in checked.head.items()} == {
+            k: (type(v), str(v)) for k, v in alone.head.items()
+        }
+        assert [{k: (type(v), str(v)) for k, v in line.items()} for line in checked.items] == [
+            {k: (type(v), str(v)) for k, v in line.items()} for line in alone.items
+        ]

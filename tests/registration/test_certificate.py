@@ -251,7 +251,7 @@ def test_every_font_of_the_certificate_is_embedded(client, filing, enterprise_ad
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_every_character_is_drawn_from_the_embedded_font(client, filing, enterprise_admin, language):
-    from registration.certificate import font
+    from portal.pdf import font
 
     client.force_login(enterprise_admin)
     chars = [c for page in _layout(_download(client, filing, language)) for c in page["chars"]]

@@ -3,8 +3,9 @@
 import pytest
 from django.utils import translation
 
+from portal import divisions
 from portal.models import Organisation
-from registration import divisions, services
+from registration import services
 from registration.validation import fields
 from tests.registration import builders
 

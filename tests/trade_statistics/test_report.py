@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from registration import divisions
+from portal import divisions
 from trade_statistics import periods, report
 from trade_statistics.selectors import Dashboard
 from trade_statistics.targets import PLAN_2014

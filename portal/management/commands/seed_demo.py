@@ -25,7 +25,7 @@ class Command(BaseCommand):
         with acting(via="command"), transaction.atomic():
             accounts = seed_shell()
             for seeder in seeders():
-                seeder()
+                accounts.extend(seeder() or ())  # a seeder may return the demo logins it made
         self.stdout.write(self.style.SUCCESS("Demo logins (DEMO ONLY; password for every account below):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for account in accounts:

@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from portal import identifiers
 from portal.choices import Role
 from portal.permissions import RoleRequiredMixin
-from registration import legacy, policies, presenters, services
+from registration import policies, presenters, services
 from registration.choices import EDITABLE, FilingStatus, TaskStatus
 from registration.forms import TypeForm
 from registration.models import EntityFiling
@@ -36,7 +37,7 @@ class FilingListView(RoleRequiredMixin, View):
             "registration/filing_list.html",
             {
                 "page_obj": page,
-                "legacy_org_code": legacy.printed(code) if legacy.is_legacy_code(code) else "",
+                "legacy_org_code": identifiers.printed(code) if identifiers.is_legacy_code(code) else "",
                 "is_admin": request.user.has_role(Role.ENTERPRISE_ADMIN),
             },
         )

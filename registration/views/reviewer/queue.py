@@ -5,9 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
 
+from portal import divisions
 from portal.choices import Role
 from portal.permissions import RoleRequiredMixin
-from registration import clock, divisions, presenters, selectors
+from registration import clock, presenters, selectors
 from registration.forms import QueueFilterForm
 
 BUREAU_ROLES = (Role.COMMERCE_REVIEWER, Role.COMMERCE_SUPERVISOR)
