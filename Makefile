@@ -30,17 +30,30 @@ run-debug: install
 run-production: install
 	RUN_MODE=production ./scripts/run
 
+# Test runs keep compiled modules (and pytest's rewritten test modules) in var/pycache, also where
+# PYTHONDONTWRITEBYTECODE is set, as in CI's image: otherwise every pytest process (the session's and its two
+# xdist workers', five sessions in CI) and every process the end-to-end tests start compiles them all again.
+TEST_ENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/var/pycache
+
 test: install
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The suite again at dates where calendars bite (tests/clock.py SHIFTED_DATES): a month later, New Year's Eve,
 # inside the Spring Festival holiday, a make-up working Saturday. Browser and end-to-end tests start other
-# processes that keep the real clock, so they run only in `make test`.
+# processes that keep the real clock, so they run only in `make test`. The four sessions share one set of test
+# databases: the first creates and migrates them, the others reuse them (the schema does not depend on the
+# date; each session starts from an emptied database with the data migrations' rows, tests/conftest.py), and
+# they are dropped at the end, whether the dates passed or not.
 test-dates: install
-	@for day in $$($(BIN)/python -c 'from tests.clock import SHIFTED_DATES; print(*SHIFTED_DATES)'); do \
+	@export PORTAL_TEST_RUN_ID="dates_$$$$"; status=0; fresh=--create-db; \
+	for day in $$($(BIN)/python -c 'from tests.clock import SHIFTED_DATES; print(*SHIFTED_DATES)'); do \
 		echo "== the suite as if it were $$day (Asia/Shanghai)"; \
-		$(BIN)/python -m pytest -n 2 --dist loadgroup -q --today=$$day $(PYTEST_ARGS) || exit 1; \
-	done
+		$(TEST_ENV) $(BIN)/python -m pytest -n 2 --dist loadgroup -q --today=$$day --reuse-db $$fresh $(PYTEST_ARGS) \
+			|| { status=1; break; }; \
+		fresh=; \
+	done; \
+	$(TEST_ENV) $(BIN)/python -m tests.support.testdb drop; \
+	exit $$status
 
 lint: install
 	$(BIN)/ruff check .
@@ -65,4 +78,4 @@ bench: install
 	$(BIN)/python bench/exchange.py
 
 clean:
-	rm -rf var/broker var/cache var/test-* var/celerybeat-schedule*
+	rm -rf var/broker var/cache var/test-* var/celerybeat-schedule* var/pycache

@@ -4,12 +4,16 @@
 Creates (and migrates) a database of its own, one large seller, one small seller and an officer, and fills
 ``customs_inventorylist`` to ``--lists`` rows with one ``INSERT … SELECT generate_series`` copied from a list
 made through the services (statuses cycled, one row in 50 the small seller's). Then it asks each page
-``--repeat`` times through Django's test client (the whole view: middleware, scoping, template):
+``--repeat`` times through Django's test client (the whole view: middleware, scoping, template), and the
+list API (``/api/v1/customs/inventory-lists/``: first page, ``after=``, filters, 500 rows, an officer):
 
     python bench/customs_pages.py [--lists 2000000] [--repeat 30]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_cu_pages
 
-The rows are kept between runs (``--lists`` tops the table up); ``--fresh`` empties it first."""
+Each line: wall-clock p50/p95 of the page and of its SQL, CPU per request of this process and of its
+PostgreSQL backend, queries, rows, load average (on a shared machine compare the CPU; ADR 0030).
+``--only large,API`` measures the labels holding one of those words. The rows are kept between runs
+(``--lists`` tops the table up); ``--fresh`` empties it first."""
 
 import argparse
 import os
@@ -113,12 +117,17 @@ def fill(total: int, big, big_user, small) -> None:
     print(f"filled {have:,} → {total:,} lists (then VACUUM ANALYZE) in {time.perf_counter() - began:.0f} s")
 
 
-def measure(client, label: str, url: str, repeat: int) -> None:
+def measure(client, label: str, url: str, repeat: int, backend: int) -> None:
+    """``repeat`` requests of ``url``: wall-clock p50/p95 of the whole view, of its SQL, and the CPU
+    per request of this process (Python: middleware, view, template or serializer) and of the PostgreSQL
+    backend."""
+    from customs_bulk import backend_cpu
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # warm
     times, sql = [], []
+    cpu, db_cpu = time.process_time(), backend_cpu(backend)
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as queries:
             began = time.perf_counter()
@@ -126,11 +135,18 @@ def measure(client, label: str, url: str, repeat: int) -> None:
             times.append((time.perf_counter() - began) * 1000)
         sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    rows = response.content.decode().count("<tr data-id=")
+    cpu = (time.process_time() - cpu) * 1000 / repeat
+    db_cpu = (backend_cpu(backend) - db_cpu) * 1000 / repeat
+    if response["Content-Type"].startswith("application/json"):
+        rows = len(response.json()["results"])
+    else:
+        rows = response.content.decode().count("<tr data-id=")
     print(
-        f"{label:<36} whole page p50 {statistics.median(times):6.1f} ms p95 {p95_of(times):6.1f} ms · "
-        f"SQL p50 {statistics.median(sql):6.1f} ms p95 {p95_of(sql):6.1f} ms · "
-        f"{len(queries)} queries, {rows} rows"
+        f"{label:<40} page p50 {statistics.median(times):6.1f} p95 {p95_of(times):6.1f} ms · "
+        f"SQL p50 {statistics.median(sql):6.1f} p95 {p95_of(sql):6.1f} ms · "
+        f"CPU/request {cpu:5.1f} ms + PG {db_cpu:5.1f} ms · {len(queries)} queries, {rows} rows · "
+        f"load {os.getloadavg()[0]:.1f}",
+        flush=True,
     )
 
 
@@ -144,6 +160,7 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=2_000_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--only", default="", help="comma-separated parts of the labels to measure")
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_cu_pages"),
@@ -182,9 +199,10 @@ def main() -> None:
     )
     print(
         f"{InventoryList.objects.count():,} lists; large seller ~98 %, small seller ~2 %; "
-        f"{args.repeat} requests each"
+        f"{args.repeat} requests each; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
-    for label, user, url in (
+    api = "/api/v1/customs/inventory-lists/"
+    pages = (
         ("large seller: first page", big_user, "/customs/lists/"),
         ("large seller: page in the middle", big_user, f"/customs/lists/?after={middle}"),
         ("large seller: status REJECTED", big_user, "/customs/lists/?status=REJECTED"),
@@ -193,10 +211,25 @@ def main() -> None:
         ("small seller: status DRAFT", small_user, "/customs/lists/?status=DRAFT"),
         ("officer: all lists", officer, "/customs/officer/lists/"),
         ("officer: status INSPECTION", officer, "/customs/officer/lists/?status=INSPECTION"),
-    ):
+        ("API large seller: first page", big_user, api),
+        ("API large seller: page in the middle", big_user, f"{api}?after={middle}"),
+        ("API large seller: status REJECTED", big_user, f"{api}?status=REJECTED"),
+        ("API large seller: order_no", big_user, f"{api}?order_no=PO1000001"),
+        ("API small seller: first page", small_user, api),
+        ("API small seller: status DRAFT, 500", small_user, f"{api}?status=DRAFT&page_size=500"),
+        ("API officer: all lists", officer, api),
+        ("API officer: status INSPECTION", officer, f"{api}?status=INSPECTION"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    only = [o.strip() for o in args.only.split(",") if o.strip()]
+    for label, user, url in pages:
+        if only and not any(o in label for o in only):
+            continue
         client = Client()
         client.force_login(user)
-        measure(client, label, url, args.repeat)
+        measure(client, label, url, args.repeat, backend)
 
 
 if __name__ == "__main__":

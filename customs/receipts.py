@@ -5,9 +5,9 @@ locked). Each receipt's ``returnStatus`` becomes a move of the document's workfl
 2/3 DECLARED, 120 ENTERED, 300 REVIEW, 399 CONCLUDED, 500 INSPECTION, 800 RELEASED, 899 CLOSED; 100, 4,
 -900 and other negative codes — ``-304001`` duplicate — REJECTED; 501–503, 599, 700 DETAINED), applied with
 ``bulk_transition`` (one conditional UPDATE per source state, audit events in one INSERT) grouped by move,
-then one ``bulk_update`` for what each document keeps of the receipt: customs' last word
-(``customs_status``, ``customs_info``, ``customs_at``), a list's ``invtNo`` and ``preNo``, its
-``released_at`` / ``closed_at`` (customs' own time of the receipt).
+then one multi-row UPDATE (``portal.bulk.update_rows``) for what each document keeps of the receipt:
+customs' last word (``customs_status``, ``customs_info``, ``customs_at``), a list's ``invtNo`` and
+``preNo``, its ``released_at`` / ``closed_at`` (customs' own time of the receipt).
 
 * A receipt of a message that is no longer the document's ``message`` (a resubmission superseded it) is
   ignored; a move the workflow does not allow (a late 800 after the inspection app released the list)
@@ -31,6 +31,7 @@ from customs.choices import DETAINING_CODES, RECEIPT_STATUS, REJECTING_CODES, Do
 from customs.models import Cancellation, InventoryList, Order, ParcelReport, Payment, Waybill
 from customs.signals import list_held
 from customs.workflows import CANCELLATION, INVENTORY_LIST, ORDER, PARCEL_REPORT, PAYMENT, STEP_VERB, WAYBILL
+from portal.bulk import update_rows
 from portal.choices import Role
 from portal.models import User
 from portal.services.notifications import notify
@@ -74,7 +75,7 @@ def verb_for(code: str) -> str | None:
 
 
 def _keep(doc, receipt, now) -> None:
-    """What the document keeps of the receipt, in memory (saved by one ``bulk_update``)."""
+    """What the document keeps of the receipt, in memory (saved by one ``update_rows``)."""
     doc.customs_status = receipt.status_code[:20]
     doc.customs_info = (receipt.info or "")[:INFO_LIMIT]
     doc.customs_at = receipt.produced_at or now
@@ -132,7 +133,7 @@ def apply_receipts(batch, *, model) -> dict[str, list]:
                 model._base_manager.filter(pk__in=pks), verb, workflow=workflow, payload={"code": code}
             )
     if docs:
-        model._base_manager.bulk_update(list(docs.values()), _fields(model), batch_size=500)
+        update_rows(model, list(docs.values()), _fields(model))
     by_verb: dict[str, list] = defaultdict(list)
     for moves in rounds:
         for (verb, _code), pks in moves.items():

@@ -14,7 +14,13 @@ worked out once; keys that are no column are ignored. A JSON column takes a valu
 text already serialised (the CEB payloads the customs bulk path writes as text, a constant of every row),
 written as it is. Rows go in in the order given: callers that may race on a unique key write in key order.
 
-Call both inside the caller's transaction. ``COPY`` does not go through Django's cursor wrapper, so
+``update_rows(model, objects, fields)`` is ``bulk_update`` for the volume paths (a batch of receipts moving a
+hundred messages and documents): one ``UPDATE … FROM (VALUES …)`` per 1,000 rows on PostgreSQL, one prepared
+``UPDATE … WHERE pk = %s`` executed for every row elsewhere (``executemany``). Django's ``bulk_update``
+builds a ``CASE WHEN pk = … THEN …`` expression per row and field and resolves each one in Python: measured
+at ~0.3 ms per row and field, more than everything else a receipt batch does (ADR 0023 "Measurements").
+
+Call these inside the caller's transaction. ``COPY`` does not go through Django's cursor wrapper, so
 ``django_assert_num_queries`` does not count it: each call is one statement (``copy_csv``). Its database
 errors are Django's (``IntegrityError`` for a unique key), as for any statement.
 
@@ -37,6 +43,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 COPY_CHUNK = 20_000  # rows per COPY statement (bounds the buffer held in memory)
+UPDATE_CHUNK = 1000  # rows per UPDATE … FROM (VALUES …) statement
 
 
 @contextmanager
@@ -249,3 +256,46 @@ def _execute_many(model, fields, values: list[list]) -> None:
     prepared = [[prepare(v, f) for v, f in zip(row, fields, strict=True)] for row in values]
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared)
+
+
+def update_rows(model, objects: Sequence, fields: Sequence[str], *, chunk: int = UPDATE_CHUNK) -> int:
+    """Write ``fields`` (attribute or field names) of ``objects`` — saved instances of ``model`` — back to
+    their rows, as ``model._base_manager.bulk_update(objects, fields)`` would, without its per-row ``CASE``
+    expressions. Nothing of ``save()`` runs (no signals, no ``auto_now``). Returns how many rows were
+    given."""
+    if not objects:
+        return 0
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    pk = meta.pk
+    rows = [
+        [pk.get_db_prep_save(obj.pk, connection)]
+        + [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+        for obj in objects
+    ]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # VALUES of parameters are text to PostgreSQL: each is cast to its column's base type (no length:
+            # assigning to varchar(n) then refuses a longer value, as an UPDATE of that value would).
+            names = ", ".join(["pk", *(f"c{i}" for i in range(len(columns)))])
+            sets = ", ".join(f"{quote(f.column)} = v.c{i}::{_base_type(f)}" for i, f in enumerate(columns))
+            where = f"{table}.{quote(pk.column)} = v.pk::{_base_type(pk)}"
+            row_marks = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+            for start in range(0, len(rows), chunk):
+                part = rows[start : start + chunk]
+                sql = (
+                    f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row_marks] * len(part))}) "  # noqa: S608
+                    f"AS v({names}) WHERE {where}"
+                )
+                cursor.execute(sql, [value for row in part for value in row])
+            return len(rows)
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+        sql = f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s"  # noqa: S608
+        cursor.executemany(sql, [row[1:] + row[:1] for row in rows])
+    return len(rows)
+
+
+def _base_type(field) -> str:
+    return field.db_type(connection).split("(")[0].split(" CHECK")[0]

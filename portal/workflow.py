@@ -197,8 +197,9 @@ def bulk_transition(
     audit_verb: str = AuditVerb.TRANSITION,
     extra_updates: dict | None = None,
 ) -> dict[str, int]:
-    """Move every row of ``queryset`` that may take ``verb``: one conditional UPDATE per source state (rows in
-    another state are left alone and counted as ``skipped``), then one multi-row INSERT of their audit events.
+    """Move every row of ``queryset`` that may take ``verb``: the rows in any source state of ``verb`` locked
+    in one query (primary-key order), one conditional UPDATE per source state they are in (rows in another
+    state are left alone and counted as ``skipped``), then one multi-row INSERT of their audit events.
 
     Returns ``{"moved": n, "skipped": m}``. Meant for volume (a batch of receipts, a bulk cancellation): no
     per-row query, no per-row save. The audit events are written per object, as everywhere else.
@@ -208,11 +209,15 @@ def bulk_transition(
     events = []
     model = queryset.model
     pks = list(queryset.values_list("pk", flat=True))
-    for src, dst in workflow.sources(verb).items():
-        in_src = {workflow.state_field: src}
-        rows = list(model._base_manager.select_for_update().filter(pk__in=pks, **in_src).order_by("pk"))
-        if not rows:
-            continue
+    sources = workflow.sources(verb)
+    field = workflow.state_field
+    in_sources = {f"{field}__in": list(sources)}
+    by_source: dict[str, list] = {}
+    for row in model._base_manager.select_for_update().filter(pk__in=pks, **in_sources).order_by("pk"):
+        by_source.setdefault(getattr(row, field), []).append(row)
+    for src, rows in by_source.items():
+        dst = sources[src]
+        in_src = {field: src}
         updates = {workflow.state_field: dst, **(extra_updates or {})}
         if workflow.changed_at:
             updates[workflow.changed_at] = now

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from tests import clock as clock_module
 from tests import factories
 from tests.services import IN_CI, chromium_path, need, playwright_available, postgres_in_use, redis_available
+from tests.support import migration_data
 
 # The API test kit's assertions explain themselves as a test module's do; its plugin leaves out the generated
 # tests an endpoint has nothing for (tests/kit/plugin.py).
@@ -71,6 +72,39 @@ def _service_requirements(request):
     if request.node.get_closest_marker("browser"):
         need(playwright_available(), "the playwright package is not installed")
         need(bool(chromium_path()), "Chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """A reused test database (``--reuse-db`` without ``--create-db``: ``make test-dates`` migrates once for
+    its four dates) starts the session as a fresh one would: emptied of whatever the last session left
+    (rows of a session that was stopped mid-way), then given the data migrations' rows again."""
+    reused = request.config.getoption("reuse_db") and not request.config.getoption("create_db")
+    with django_db_blocker.unblock():
+        if reused:
+            from django.core.management import call_command
+            from django.db import connections
+
+            for alias in connections:
+                call_command("flush", database=alias, interactive=False, verbosity=0)
+        migration_data.restore()
+
+
+def _transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """A transactional test starts from what ``migrate`` leaves, as every other test does: the flush that
+    ended the previous transactional test of this database took the data migrations' rows (code lists,
+    commodity codes, holiday calendar) with it (tests/support/migration_data.py)."""
+    if _transactional(request):
+        request.getfixturevalue("transactional_db")
+        migration_data.restore()
 
 
 @pytest.fixture

@@ -19,7 +19,9 @@ from customs.api import documents as out
 from customs.api import inputs
 from customs.api.batch import BatchJSONParser, create_batch
 from customs.api.filtersets import ListFilter, OrderFilter, PaymentFilter, WaybillFilter
+from customs.api.pagination import KeysetPagination
 from customs.models import authorising_sellers
+from customs.selectors.pages import documents_visible_to
 from customs.services.common import values_of
 from portal.api.viewsets import ScopedModelViewSet, ServiceActionMixin
 from portal.choices import OrganisationKind
@@ -86,8 +88,9 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
     and the services) and what the API shows of it (serializers, inputs, filters)."""
 
     permission_classes = [permissions.IsAuthenticated, EnterpriseWrites]
+    pagination_class = KeysetPagination  # pages by id, no OFFSET, counts capped (ADR 0030)
     ordering = ["-id"]
-    ordering_fields = ["id", "submitted_at", "created_at", "updated_at"]
+    ordering_fields = ["id"]  # keyset pages: newest first, or ``ordering=id`` oldest first
     kind: kinds.DocumentKind | None = None
     row_serializer = None
     detail_serializer = None
@@ -103,8 +106,10 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
         return self.row_serializer if self.action == "list" else self.detail_serializer
 
     def get_queryset(self):
+        if self.action == "list":  # the scope spelled out for the indexes (ADR 0030)
+            return documents_visible_to(self.queryset_model, self.request.user)
         qs = super().get_queryset()
-        return qs.prefetch_related("items") if self.kind.has_items and self.action != "list" else qs
+        return qs.prefetch_related("items") if self.kind.has_items else qs
 
     # --- routes -------------------------------------------------------------------------------------------
     def create(self, request, *args, **kwargs):
@@ -182,7 +187,6 @@ class InventoryListViewSet(DocumentViewSet):
 
     kind = kinds.LISTS
     filterset_class = ListFilter
-    ordering_fields = [*DocumentViewSet.ordering_fields, "ie_date", "closed_at"]
     row_serializer, detail_serializer = out.ListRowSerializer, out.ListSerializer
     create_input, update_input = inputs.ListCreateInput, inputs.ListUpdateInput
 

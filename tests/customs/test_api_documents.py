@@ -12,7 +12,7 @@ from exchange.models import Message
 from portal.models import AuditEvent
 from tests import factories
 from tests.customs.api_kit import api_list_head, give_standing, make_list
-from tests.customs.builders import PLATFORM_CODE, item, order_head, order_item
+from tests.customs.builders import PLATFORM_CODE, item, list_head, order_head, order_item
 from tests.customs.parties import user_of
 
 pytestmark = pytest.mark.django_db
@@ -262,3 +262,124 @@ def test_odd_shapes_in_a_batch_are_400_never_500(seller_api, bad):
 def test_an_owner_that_is_not_an_id_is_a_400(seller_api, owner):
     response = seller_api.post(BATCH, {"owner": owner, "lists": [row()]}, format="json")
     assert response.status_code == 400 and response.json()["field"] == "owner"
+
+
+# --- keyset pages -------------------------------------------------------------------------------------------
+def test_the_list_pages_by_key_newest_first_and_back(seller_user, seller_api):
+    made = [make_list(seller_user).pk for _ in range(5)]
+    first = seller_api.get(URL, {"page_size": 2}).json()
+    assert [r["id"] for r in first["results"]] == made[:2:-1]
+    assert (first["count"], first["count_more"], first["previous"]) == (5, False, None)
+    second = seller_api.get(first["next"]).json()
+    assert [r["id"] for r in second["results"]] == [made[2], made[1]]
+    third = seller_api.get(second["next"]).json()
+    assert [r["id"] for r in third["results"]] == [made[0]] and third["next"] is None
+    back = seller_api.get(second["previous"]).json()
+    assert [r["id"] for r in back["results"]] == made[:2:-1] and back["previous"] is None
+    oldest = seller_api.get(URL, {"page_size": 2, "ordering": "id"}).json()
+    assert [r["id"] for r in oldest["results"]] == made[:2]
+    assert [r["id"] for r in seller_api.get(oldest["next"]).json()["results"]] == made[2:4]
+    ignored = seller_api.get(URL, {"page_size": 2, "ordering": "submitted_at"}).json()
+    assert [r["id"] for r in ignored["results"]] == made[:2:-1], "only ids order keyset pages"
+
+
+def test_the_list_count_stops_at_the_cap(seller_user, seller_api, monkeypatch):
+    monkeypatch.setattr("customs.selectors.pages.COUNT_CAP", 3)
+    for _ in range(5):
+        make_list(seller_user)
+    body = seller_api.get(URL, {"page_size": 2}).json()
+    assert (body["count"], body["count_more"], len(body["results"])) == (3, True, 2)
+    whole = seller_api.get(URL, {"page_size": 10}).json()
+    assert (whole["count"], whole["count_more"], len(whole["results"])) == (5, False, 5)
+
+
+def test_a_page_key_that_is_not_an_id_is_a_400(seller_api):
+    for name in ("after", "before"):
+        response = seller_api.get(URL, {name: "12abc"}, headers={"accept-language": "en"})
+        assert response.status_code == 400 and response.json()["field"] == name, response.json()
+        assert "whole number" in response.json()["message"]
+    numbered = seller_api.get(URL, {"page": 2}, headers={"accept-language": "en"})
+    assert numbered.status_code == 400 and numbered.json()["field"] == "page"
+    assert "next" in numbered.json()["message"]
+
+
+def test_the_list_queries_do_not_grow_with_its_rows(seller_user, seller_api):
+    """A page in the middle (keys and the capped count) runs the same queries with 5 rows and with 25."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = [make_list(seller_user).pk for _ in range(7)]
+    key = made[-1]  # the page after the newest: 6 rows left, 5 shown
+
+    def measured():
+        with CaptureQueriesContext(connection) as ctx:
+            body = seller_api.get(URL, {"after": key, "status": "DRAFT", "page_size": 5}).json()
+        return len(ctx), body
+
+    measured()  # the first request fills the user's permission cache
+    few, body = measured()
+    assert len(body["results"]) == 5 and body["next"] is not None
+    made += [make_list(seller_user).pk for _ in range(20)]
+    many, body = measured()
+    assert len(body["results"]) == 5 and body["count"] == 27
+    assert few == many <= 10
+
+
+def test_an_agent_finds_a_sellers_list_by_order_number_under_either_code(
+    seller_user, broker, authorise, api_as
+):
+    """The order-number lookup leads with the sellers' codes (the index); a list naming its seller by the
+    unified social credit code instead of the customs code is found as well."""
+    seller = seller_user.organisation
+    give_standing(seller)
+    authorise(seller, broker, DocumentType.INVENTORY)
+    agent_user = user_of(broker)
+
+    def filed(order_no):
+        head = list_head(cop_no=order_no, order_no=order_no, agent_code="")
+        return services.list_create(owner=seller, by=agent_user, head=head, items=[item()])
+
+    by_customs_code, by_uscc = filed("SO-K1"), filed("SO-K2")
+    InventoryList.objects.filter(pk=by_uscc.pk).update(ebc_code=seller.code)  # codes_of: either code
+    agent = api_as(agent_user)
+    for inventory in (by_customs_code, by_uscc):
+        rows = agent.get(URL, {"order_no": inventory.order_no}).json()["results"]
+        assert [r["id"] for r in rows] == [inventory.pk]
+
+
+def test_openapi_documents_the_keyset_pages(seller_api):
+    schema = seller_api.get("/api/schema/", {"format": "json"}).json()
+    listing = schema["paths"][URL]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {"after", "before", "page_size"} <= names and "page" not in names
+    ref = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    page = schema["components"]["schemas"][ref]
+    assert {"count", "count_more", "next", "previous", "results"} <= set(page["properties"])
+
+
+def test_the_api_list_scope_is_visible_to(seller_user, broker, authorise, customs_officer, api_as):
+    """The list endpoint spells the scope out for the indexes; it must be the rows visible_to gives each
+    reader — the seller, its agent, an officer (sent lists only) — and an officer's order-number lookup
+    is not narrowed to any enterprise's codes."""
+    from customs.selectors.pages import documents_visible_to
+
+    seller = seller_user.organisation
+    give_standing(seller)
+    authorise(seller, broker, DocumentType.INVENTORY)
+    agent_user = user_of(broker)
+    draft = make_list(seller_user, order_no="SO-V1")
+    sent = make_list(seller_user, order_no="SO-V2", submit=True)
+    filed = services.list_create(
+        owner=seller,
+        by=agent_user,
+        head=list_head(cop_no="AG-V3", order_no="AG-V3", agent_code=""),
+        items=[item()],
+    )
+    for user in (seller_user, agent_user, customs_officer):
+        spelled = set(documents_visible_to(InventoryList, user).values_list("pk", flat=True))
+        assert spelled == set(InventoryList.objects.visible_to(user).values_list("pk", flat=True)), user
+        listed = {r["id"] for r in api_as(user).get(URL, {"page_size": 500}).json()["results"]}
+        assert listed == spelled
+    assert spelled == {sent.pk} and draft.pk not in spelled and filed.pk not in spelled  # the officer's
+    officer = api_as(customs_officer)
+    assert [r["id"] for r in officer.get(URL, {"order_no": "SO-V2"}).json()["results"]] == [sent.pk]

@@ -287,3 +287,25 @@ def test_the_index_scope_is_visible_to(seller, seller_user, broker, authorise):
     authorisation_revoke(authorisation=made, by=seller_user)
     assert scope(agent_user) == visible(agent_user) == set()
     assert other[0].pk not in scope(seller_user)
+
+
+def test_the_status_counts_are_one_query(client, seller_user):
+    lists = make(seller_user, 4)
+    services.list_withdraw(inventory=lists[0], by=seller_user)
+    services.list_submit(inventory=lists[1], by=seller_user)
+    client.force_login(seller_user)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("customs:lists"))
+    sql = [q["sql"] for q in ctx.captured_queries]
+    counting = [q for q in sql if "COUNT(" in q and "customs_inventorylist" in q]
+    assert len(counting) == 1, counting
+    counts = {s: n for s, _label, n, _more in response.context["counts"]}
+    assert counts == {DocStatus.DRAFT: 2, DocStatus.WITHDRAWN: 1, DocStatus.SUBMITTED: 1}
+
+
+def test_a_number_that_names_no_list_shows_nothing_and_no_counts(client, seller_user):
+    make(seller_user, 2)
+    client.force_login(seller_user)
+    response = client.get(reverse("customs:lists"), {"number": "NO-SUCH-NUMBER"})
+    assert response.status_code == 200
+    assert response.context["rows"] == [] and response.context["counts"] == []

@@ -104,3 +104,36 @@ def test_the_subject_is_locked_and_given_to_the_handler_and_other_subjects_are_s
         [json_receipt(about_org, "ACCEPTED"), json_receipt(about_nothing, "ACCEPTED")], via="poll"
     )
     assert got == [(enterprise.pk, about_org.pk)]
+
+
+def test_receipts_the_other_channel_stored_meanwhile_are_duplicates_not_a_careful_path(
+    enterprise, json_receipt, monkeypatch
+):
+    """A poll and a callback carrying the same receipts at the same moment: what the other channel stored
+    while this batch waited for the messages' locks is left out as duplicates; the rest of the batch still
+    goes in one transaction, not one item at a time."""
+    from exchange.services import receipts as module
+
+    messages = _sent(enterprise, 5)
+    items = [json_receipt(m, "ACCEPTED") for m in messages]
+    parse = module._parse_items
+
+    def other_channel_first(batch, *, via):
+        monkeypatch.setattr(module, "_parse_items", parse)
+        assert receipts_ingest(items[:2], via="poll", department="customs")["applied"] == 2
+        monkeypatch.setattr(module, "_ingest_one", careful)
+        return parse(batch, via=via)
+
+    def careful(*args, **kwargs):
+        raise AssertionError("the careful path was taken")
+
+    monkeypatch.setattr(module, "_parse_items", other_channel_first)
+    counts = receipts_ingest(items, via="callback", department="customs")
+    assert counts == {"accepted": 3, "duplicates": 2, "applied": 3, "flagged": 0}
+    assert dict(Receipt.objects.values_list("receipt_id", "via")) == {
+        **{i["receipt_id"]: "poll" for i in items[:2]},
+        **{i["receipt_id"]: "callback" for i in items[2:]},
+    }
+    assert set(Message.objects.filter(pk__in=[m.pk for m in messages]).values_list("status", flat=True)) == {
+        MessageStatus.ACKNOWLEDGED
+    }

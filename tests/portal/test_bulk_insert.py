@@ -1,17 +1,19 @@
 """portal.bulk: ids reserved up front and rows written in one statement (COPY on PostgreSQL) come back
 exactly as given: NULL is not the empty string, text keeps its quotes, commas, tabs and newlines, JSON and
-Decimals survive, and the model's defaults fill what a row leaves out."""
+Decimals survive, and the model's defaults fill what a row leaves out. ``update_rows`` writes fields back as
+``bulk_update`` would, one statement per 1,000 rows."""
 
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import DataError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customs.models import Currency
 from exchange.models import Message
-from portal.bulk import gc_paused, insert_rows, reserve_ids
+from portal.bulk import gc_paused, insert_rows, reserve_ids, update_rows
+from tests.services import postgres_in_use
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +99,58 @@ def test_the_one_of_lookup_looks_up_any_number_of_keys_in_one_statement(enterpri
         none = list(messages.filter(business_key__one_of=[]))
     assert found == {"K1", "K2"}
     assert (sorted(ids), none, len(captured)) == (sorted(pks), [], 3)
+
+
+def _messages(enterprise, n: int) -> list[Message]:
+    rows = [
+        {"message_id": f"{i:036d}", "department": "customs", "message_type": "X", "sender_id": enterprise.pk,
+         "business_key": str(i), "payload": {}, "receipt_info": "before", "sent_at": timezone.now()}
+        for i in range(n)
+    ]  # fmt: skip
+    with transaction.atomic():
+        insert_rows(Message, rows)
+    return list(Message.objects.order_by("pk"))
+
+
+def test_update_rows_writes_each_rows_own_values(enterprise):
+    messages = _messages(enterprise, 3)
+    untouched = Message.objects.get(pk=messages[2].pk)
+    first, second = messages[0], messages[1]
+    when = timezone.now()
+    first.status, first.receipt_rank, first.receipt_info = "completed", 899, 'a "quoted", \t 中文 \\N'
+    first.finished_at, first.sent_at = when, None  # a value, and NULL over a value
+    second.status, second.receipt_rank, second.receipt_info = "acknowledged", 2, ""  # "" stays ""
+    second.outcome = "success"
+    fields = ["status", "receipt_rank", "receipt_info", "finished_at", "sent_at", "outcome"]
+    with transaction.atomic():
+        assert update_rows(Message, [first, second], fields) == 2
+    got = {m.pk: m for m in Message.objects.all()}
+    assert (got[first.pk].status, got[first.pk].receipt_rank) == ("completed", 899)
+    assert got[first.pk].receipt_info == first.receipt_info
+    assert got[first.pk].finished_at == when and got[first.pk].sent_at is None
+    assert (got[second.pk].status, got[second.pk].receipt_rank, got[second.pk].receipt_info) == (
+        "acknowledged",
+        2,
+        "",
+    )
+    assert got[second.pk].outcome == "success" and got[second.pk].finished_at is None
+    assert got[untouched.pk].receipt_info == "before" and got[untouched.pk].status == untouched.status
+    assert got[first.pk].business_key == "0"  # fields not named are left alone
+
+
+@pytest.mark.skipif(not postgres_in_use(), reason="SQLite does not enforce column lengths")
+def test_update_rows_refuses_a_value_too_long_for_its_column(enterprise):
+    (message,) = _messages(enterprise, 1)
+    message.status = "x" * 100  # the column holds 20: the cast must not cut it silently
+    with pytest.raises(DataError), transaction.atomic():
+        update_rows(Message, [message], ["status"])
+
+
+def test_update_rows_is_one_statement_per_thousand_rows(enterprise):
+    messages = _messages(enterprise, 1500)
+    for message in messages:
+        message.receipt_rank = message.pk
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        update_rows(Message, messages, ["receipt_rank"])
+    assert len(captured) == (2 if connection.vendor == "postgresql" else 1)  # executemany counts once
+    assert not Message.objects.exclude(receipt_rank=models.F("pk")).exists()

@@ -109,13 +109,23 @@ class Process:
             os.killpg(self.popen.pid, sig)
             self.popen.wait(timeout=30)
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """Ask the process to stop (SIGTERM to its group); ``wait`` for it."""
         if self.alive:
             os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+
+    def wait(self, timeout: float = 15) -> None:
+        """Wait for a terminated process; kill it if it is still there after ``timeout`` seconds."""
+        if self.popen is None:
+            return
+        try:
+            self.popen.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def stop(self) -> None:
+        self.terminate()
+        self.wait()
 
     def tail(self, lines: int = 40) -> str:
         try:
@@ -229,9 +239,13 @@ class Stack:
         self.beat = Process("beat", args, env, self.tmp / "beat.log").start()
 
     def stop(self) -> None:
-        for process in (self.beat, self.worker, self.govmock):
-            if process is not None:
-                process.stop()
+        """Stop every process at once and wait for them together (one after the other, each one's shutdown
+        added to the test's teardown)."""
+        processes = [p for p in (self.beat, self.worker, self.govmock) if p is not None]
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait()
 
     def logs(self) -> str:
         return "\n".join(f"--- {p.name} ---\n{p.tail()}" for p in (self.govmock, self.worker, self.beat) if p)
