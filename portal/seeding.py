@@ -96,7 +96,7 @@ ENTERPRISES = [
     ),
 ]
 
-ACCOUNTS = [
+ACCOUNTS = (
     DemoAccount("sysadmin", Role.SYSTEM_ADMIN, "ZJ-OPERATOR", "平台管理员"),
     DemoAccount("reviewer", Role.COMMERCE_REVIEWER, "ZJ-COMMERCE", "王审核"),
     DemoAccount("supervisor", Role.COMMERCE_SUPERVISOR, "ZJ-COMMERCE", "李处长"),
@@ -108,7 +108,7 @@ ACCOUNTS = [
     DemoAccount("platform_admin", Role.ENTERPRISE_ADMIN, ENTERPRISES[0][0], "陈平台"),
     DemoAccount("seller_admin", Role.ENTERPRISE_ADMIN, ENTERPRISES[1][0], "刘卖家"),
     DemoAccount("service_admin", Role.ENTERPRISE_ADMIN, ENTERPRISES[2][0], "黄物流"),
-]
+)
 
 
 def seed_shell() -> list[DemoAccount]:
@@ -141,4 +141,4 @@ def seed_shell() -> list[DemoAccount]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         user.groups.add(Group.objects.get(name=account.role.value))
-    return ACCOUNTS
+    return list(ACCOUNTS)  # a copy: seed_demo adds the apps' logins to it
