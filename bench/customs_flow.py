@@ -41,17 +41,18 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlencode, urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from local_processes import free_port, wait_http  # noqa: E402
+
 VAR = ROOT / "var" / "bench-flow"
 TICK = os.sysconf("SC_CLK_TCK")
 LIST_STATES = ("CONCLUDED", "RELEASED", "CLOSED")  # leg ends: 399, 800, 899
@@ -59,23 +60,6 @@ SNAPSHOT_TABLE = "bench_flow_messages_t0"
 
 
 # --- processes and CPU ------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - local
-                return
-        except Exception:
-            time.sleep(0.2)
-    raise TimeoutError(url)
 
 
 def proc_cpu(pid: int) -> float:
@@ -322,8 +306,8 @@ def start_stack(args, env, ports) -> tuple[Stack, CpuMeter]:
          str(VAR / "beat-schedule")],
         {"DATABASE_URL": with_app_name(args.database_url, "beat")},
     )  # fmt: skip
-    wait_http(f"http://127.0.0.1:{ports['govmock']}/healthz")
-    wait_http(f"http://127.0.0.1:{ports['web']}/healthz")
+    wait_http(f"http://127.0.0.1:{ports['govmock']}/healthz", timeout=90)
+    wait_http(f"http://127.0.0.1:{ports['web']}/healthz", timeout=90)
     return stack, meter
 
 
@@ -759,18 +743,7 @@ def report(args, legs, total, submit_s, cpu, load, profiles, receipts: int, base
 
     e2e_receipt_side = spent.get("web", 0) + spent.get("postgres:web", 0)
     print(f"\nApplying the same {receipts:,} customs receipts again (this process, 100 per transaction):")
-    print(f"  {'':34} {'wall':>8} {'python':>8} {'postgres':>9} {'CPU ms/receipt':>15} {'ratio':>6}")
-    floor_cpu = baselines["floor"]["python"] + baselines["floor"]["postgres"]
-    rows = [
-        ("handler floor (dispatch_receipts)", baselines["floor"]),
-        ("exchange in-process (receipts_ingest)", baselines["ingest"]),
-    ]
-    for name, b in rows:
-        total_cpu = b["python"] + b["postgres"]
-        print(
-            f"  {name:38} {b['wall']:6.1f} s {b['python']:6.1f} s {b['postgres']:7.1f} s "
-            f"{1000 * total_cpu / max(receipts, 1):13.2f} {total_cpu / floor_cpu:6.2f}"
-        )
+    floor_cpu = print_baselines(baselines, receipts)
     print(
         f"  {'end to end: web + its backends':38} {'':8} {spent.get('web', 0):6.1f} s "
         f"{spent.get('postgres:web', 0):7.1f} s {1000 * e2e_receipt_side / max(receipts, 1):13.2f} "

@@ -28,12 +28,10 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,25 +39,11 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from local_processes import free_port, wait_http  # noqa: E402
+
 QUEUES = "default," + ",".join(f"exchange.{d}" for d in ("customs", "ciq", "safe", "tax", "commerce"))
 TYPE = "commerce.filing_status"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - local
-                return
-        except Exception:
-            time.sleep(0.2)
-    raise TimeoutError(url)
 
 
 def percentile(values: list[float], q: float) -> float:
