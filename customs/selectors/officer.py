@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language
 
 from customs.choices import UNSENT, DocStatus, StatisticsFlag
 from customs.models import ExportDeclaration, InventoryList, Order, Payment, SummaryDeclaration, Waybill
@@ -73,9 +74,15 @@ def unmatched_lists():
 @dataclass(frozen=True)
 class Rate:
     owner_id: int
-    name: str
+    name_cn: str
+    name_en: str
     sent: int
     rejected: int
+
+    @property
+    def name(self) -> str:
+        """The enterprise's name in the reader's language (its Chinese name when it gave no English one)."""
+        return self.name_en if get_language() == "en" and self.name_en else self.name_cn
 
     @property
     def percent(self) -> Decimal:
@@ -94,24 +101,29 @@ def rejection_rates(*, date_from=None, date_to=None, limit: int = 100) -> list[R
         qs = qs.filter(submitted_at__date__lte=date_to)
     rows = (
         qs.order_by()
-        .values("owner_id", name=F("owner__name_cn"))
+        .values("owner_id", name_cn=F("owner__name_cn"), name_en=F("owner__name_en"))
         .annotate(
             sent=Count("pk"), rejected=Count("pk", filter=Q(status=DocStatus.REJECTED) | Q(app_type="2"))
         )
         .order_by("-rejected", "-sent")[:limit]
     )
-    rates = [Rate(r["owner_id"], r["name"], r["sent"], r["rejected"]) for r in rows]
+    rates = [Rate(r["owner_id"], r["name_cn"], r["name_en"], r["sent"], r["rejected"]) for r in rows]
     return sorted(rates, key=lambda r: (-r.percent, -r.sent))
 
 
 @dataclass(frozen=True)
 class OverdueMonth:
     owner_id: int
-    name: str
+    name_cn: str
+    name_en: str
     month: date
     deadline: date
     lists: int
     value: Decimal
+
+    @property
+    def name(self) -> str:
+        return self.name_en if get_language() == "en" and self.name_en else self.name_cn
 
 
 def summary_deadline(month: date, calendar) -> date:
@@ -136,7 +148,7 @@ def overdue_summaries(*, today: date, calendar=None) -> list[OverdueMonth]:
         )
         .annotate(month=TruncMonth("closed_at"))
         .order_by()
-        .values("owner_id", "month", name=F("owner__name_cn"))
+        .values("owner_id", "month", name_cn=F("owner__name_cn"), name_en=F("owner__name_en"))
         .annotate(lists=Count("pk"), value=Sum("total_value"))
     )
     found = []
@@ -145,7 +157,15 @@ def overdue_summaries(*, today: date, calendar=None) -> list[OverdueMonth]:
         deadline = summary_deadline(month, calendar)
         if deadline < today:
             found.append(
-                OverdueMonth(row["owner_id"], row["name"], month, deadline, row["lists"], row["value"])
+                OverdueMonth(
+                    row["owner_id"],
+                    row["name_cn"],
+                    row["name_en"],
+                    month,
+                    deadline,
+                    row["lists"],
+                    row["value"],
+                )
             )
     return sorted(found, key=lambda o: (o.deadline, o.name))
 

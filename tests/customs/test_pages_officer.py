@@ -8,11 +8,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from customs import services
 from customs.choices import DocStatus
 from customs.models import InventoryList
 from customs.selectors.officer import overdue_summaries, rejection_rates, unmatched_lists
+from portal.models import Organisation
 from registration.choices import CalendarKind
 from registration.models import HolidayCalendar
 from tests.customs.builders import (
@@ -132,6 +134,15 @@ def test_rejection_rates_in_one_query(client, seller_user, customs_officer):
     assert rejection_rates(date_from=date(2025, 4, 1)) == []
     client.force_login(customs_officer)
     assert client.get(reverse("customs:officer-rates")).status_code == 200
+    # Enterprise names in the reader's language (the Chinese name when there is no English one).
+    Organisation.objects.filter(pk=other.organisation_id).update(name_en="Other Trading Co.")
+    rates = {r.owner_id: r.name for r in rejection_rates(date_from=date(2025, 3, 1))}
+    assert rates[other.organisation_id] == other.organisation.name_cn
+    with translation.override("en"):
+        rates = {r.owner_id: r.name for r in rejection_rates(date_from=date(2025, 3, 1))}
+    assert rates[other.organisation_id] == "Other Trading Co."
+    seller = seller_user.organisation
+    assert rates[seller.pk] == (seller.name_en or seller.name_cn)
 
 
 def test_overdue_summaries_follow_the_calendar(client, seller_user, customs_officer):
