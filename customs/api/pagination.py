@@ -34,6 +34,12 @@ class KeysetPagination(BasePagination):
         if "page" in request.query_params:  # a client of the old numbered pages would loop on the first one
             message = _("Pages are by key, not by number: follow “next” (after=<id>).")
             raise ValidationError({"page": [message]})
+        ordering = request.query_params.get("ordering")
+        if ordering not in (None, "", "id", "-id"):  # DRF would ignore it, and the client get another order
+            message = _(
+                "Lists are ordered by id only: “-id” (newest first, the default) or “id” (oldest first)."
+            )
+            raise ValidationError({"ordering": [message]})
         size = self._size(request)
         after = self._key(request, self.after_query_param)
         before = self._key(request, self.before_query_param)

@@ -300,6 +300,11 @@ def test_a_page_key_that_is_not_an_id_is_a_400(seller_api):
         assert "whole number" in response.json()["message"]
     numbered = seller_api.get(URL, {"page": 2}, headers={"accept-language": "en"})
     assert numbered.status_code == 400 and numbered.json()["field"] == "page"
+    # Another order would be silently ignored by the pages by id: it is refused, in the caller's language.
+    other_order = seller_api.get(URL, {"ordering": "-submitted_at"}, headers={"accept-language": "en"})
+    assert other_order.status_code == 400 and other_order.json()["field"] == "ordering"
+    assert "ordered by id only" in other_order.json()["message"]
+    assert seller_api.get(URL, {"ordering": "id"}).status_code == 200
     assert "next" in numbered.json()["message"]
 
 
