@@ -14,6 +14,7 @@ workbook. With ``submit=False`` the lists are saved as drafts (the business rule
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 
 from django.contrib.contenttypes.models import ContentType
@@ -34,9 +35,17 @@ from customs.services.lists import (
     RELEASES_ORDER,
     prefill,
 )
-from customs.validation import Problem, as_checks, check_state, clean_lists, error, match_lists
+from customs.validation import (
+    Problem,
+    as_checks,
+    check_state,
+    clean_lists,
+    error,
+    fetch_documents,
+    match_fetched,
+)
 from exchange.services import messages_enqueue_bulk
-from portal.bulk import RawJSON, gc_paused, insert_rows, raw_json, reserve_ids
+from portal.bulk import RawJSON, copies_in_background, gc_paused, insert_rows, raw_json, reserve_ids
 from portal.choices import AuditVerb
 from portal.models import AuditEvent
 from portal.services.audit import build_event
@@ -109,9 +118,19 @@ def _orders_of_others(owner, platforms: list, orders: list) -> set[tuple[str, st
     )
 
 
-def _batch_problems(owner, heads: list[dict]) -> dict[int, list[Problem]]:
+def _batch_lookups(owner, heads: list[dict]) -> tuple[dict, set]:
+    """The queries of ``_batch_problems``: orders the seller's other lists hold, orders of others."""
+    orders = sorted({h.get("order_no") for h in heads if h.get("order_no")})
+    sellers = sorted({h.get("ebc_code") for h in heads if h.get("ebc_code")})
+    platforms = sorted({h.get("ebp_code") for h in heads if h.get("ebp_code")})
+    return _orders_taken(owner, sellers, orders), _orders_of_others(owner, platforms, orders)
+
+
+def _batch_problems(heads: list[dict], looked_up: tuple[dict, set]) -> dict[int, list[Problem]]:
     """Duplicates inside the batch, orders already declared by the seller's other lists, and orders that
-    belong to another enterprise: one query each, whatever the number of orders."""
+    belong to another enterprise (``looked_up``: ``_batch_lookups``, one query each whatever the number of
+    orders)."""
+    taken, others = looked_up
     found: dict[int, list[Problem]] = {}
     first_cop, first_order = {}, {}
     for index, head in enumerate(heads):
@@ -129,13 +148,6 @@ def _batch_problems(owner, heads: list[dict]) -> dict[int, list[Problem]]:
                 error("taken", "order_no", ORDER_IN_BATCH, no=order, first=first + 1, row=index + 1)
             )
         first_order.setdefault((head.get("ebc_code"), order), index)
-    orders = sorted({h.get("order_no") for h in heads if h.get("order_no")})
-    sellers = sorted({h.get("ebc_code") for h in heads if h.get("ebc_code")})
-    platforms = sorted({h.get("ebp_code") for h in heads if h.get("ebp_code")})
-    taken = _orders_taken(owner, sellers, orders)
-    others = _orders_of_others(owner, platforms, orders)
-    for index, head in enumerate(heads):
-        order = head.get("order_no")
         if order in taken:
             found.setdefault(index, []).append(
                 error("taken", "order_no", ORDER_TAKEN, no=order, other=taken[order])
@@ -167,7 +179,7 @@ def lists_create_bulk(
         )
     for attempt in (1, 2):
         try:
-            with gc_paused(), transaction.atomic():
+            with gc_paused(), transaction.atomic(), copies_in_background():
                 return _create(owner=owner, filer=filer, by=by, rows=rows, submit=submit)
         except IntegrityError:
             if attempt == 2:
@@ -176,6 +188,10 @@ def lists_create_bulk(
 
 
 def _create(*, owner, filer, by, rows, submit) -> BulkResult:
+    """Check, then write. The reads all come first (existing references, the batch's orders, C1–C7's
+    documents); when the field checks and V1–V14 found no error, the outbox messages then go to the
+    database (in the background, ``copies_in_background``) while the batch and C1–C7 problems are worked
+    out; an error among those refuses the batch all the same (the transaction is rolled back)."""
     filer = authority.acting_organisation(by, filer)
     parties = authority.parties_for(owner=owner, filer=filer, document_type=DocumentType.INVENTORY)
     dxp_id = authority.require_sender(parties) if submit else ""
@@ -188,9 +204,15 @@ def _create(*, owner, filer, by, rows, submit) -> BulkResult:
         prefilled.append(data)
         own_problems.append(problems)
     checked = clean_lists(prefilled)
-    batch = _batch_problems(owner, [c.head for c in checked])
+    heads = [c.head for c in checked]
+    lists = [{**c.head, "items": c.items} for c in checked]
+    looked_up, fetched = _batch_lookups(owner, heads), fetch_documents(lists)
     now = timezone.now()
-    matches = match_lists([{**c.head, "items": c.items} for c in checked], at=now)
+    ids = reserve_ids(InventoryList, len(checked))
+    early = submit and _clean_so_far(own_problems, checked)
+    message_ids = _enqueue(parties, checked, ids, dxp_id, now) if early else None
+    batch = _batch_problems(heads, looked_up)
+    matches = match_fetched(lists, fetched, at=now)
     rejected: list[tuple[int, Problem]] = []
     for position, (index, item) in enumerate(zip(fresh, checked, strict=True)):
         item.problems = own_problems[position] + item.problems + batch.get(position, [])
@@ -201,8 +223,8 @@ def _create(*, owner, filer, by, rows, submit) -> BulkResult:
     if rejected:
         raise BatchRejected(rejected)
     result = BulkResult(unchanged=len(rows) - len(fresh))
-    ids = reserve_ids(InventoryList, len(checked))
-    message_ids = _enqueue(parties, checked, ids, dxp_id, now) if submit else [None] * len(checked)
+    if message_ids is None:
+        message_ids = _enqueue(parties, checked, ids, dxp_id, now) if submit else [None] * len(checked)
     _insert(owner, filer, by, checked, ids, message_ids, submit, now)
     created = dict(zip(fresh, ids, strict=True))
     for index, cop in enumerate(cops):
@@ -211,14 +233,22 @@ def _create(*, owner, filer, by, rows, submit) -> BulkResult:
     return result
 
 
+def _clean_so_far(own_problems: list[list[Problem]], checked: list) -> bool:
+    """No error from the field checks and V1–V14, and no reference twice: the messages may go first."""
+    if any(p.is_error for problems in own_problems for p in problems):
+        return False
+    if any(p.is_error for c in checked for p in c.problems):
+        return False
+    return len({(c.head.get("ebc_code"), c.head.get("cop_no")) for c in checked}) == len(checked)
+
+
 def _enqueue(parties, checked, ids, dxp_id: str, now) -> list[int]:
     """The CEB603 messages, their payloads written straight to the JSON text the outbox stores (the same
     text as ``json.dumps(inventory_payload(…))``, built from the cleaned dicts without a model each)."""
-    text = payloads.inventory_payload_text
     entries = [
         (
             f"LIST:{item.head['ebc_code']}:{item.head['cop_no']}:1",
-            RawJSON(text(item.head, item.items, at=now)),
+            partial(_payload_text, item.head, item.items, now),
             pk,
         )
         for pk, item in zip(ids, checked, strict=True)
@@ -230,6 +260,10 @@ def _enqueue(parties, checked, ids, dxp_id: str, now) -> list[int]:
         subject_model=InventoryList,
         sender_dxp_id=dxp_id,
     )
+
+
+def _payload_text(head, items, now) -> RawJSON:
+    return RawJSON(payloads.inventory_payload_text(head, items, at=now))
 
 
 def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now) -> None:

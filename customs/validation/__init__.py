@@ -42,7 +42,8 @@ API
         three documents may be ``None`` (each check runs once the documents it compares are present).
     ``match_lists(lists, *, at=None) -> dict[int, Match]`` — by position in ``lists``: the order, payment
         receipt and waybill found (``Match.order`` …, ``Match.complete``) and their ``problems``, in a
-        constant number of queries.
+        constant number of queries; ``fetch_documents(lists)`` (the queries) and ``match_fetched(lists,
+        fetched, *, at=None)`` (the rest, no query) are its two halves, for the bulk path.
 """
 
 from django.core.exceptions import ValidationError
@@ -61,7 +62,7 @@ from customs.validation.documents import (
 )
 from customs.validation.fields import Bad, Fields, Spec, is_party_code, party_code_problem
 from customs.validation.inventory import Checked, check_list, check_lists, clean_list, clean_lists
-from customs.validation.matching import Match, match_lists, match_problems
+from customs.validation.matching import Match, fetch_documents, match_fetched, match_lists, match_problems
 from customs.validation.problems import (
     ERROR,
     WARNING,
@@ -114,10 +115,12 @@ __all__ = [
     "clean_payment",
     "clean_waybill",
     "error",
+    "fetch_documents",
     "field_label",
     "from_checks",
     "has_errors",
     "is_party_code",
+    "match_fetched",
     "match_lists",
     "match_problems",
     "party_code_problem",

@@ -8,7 +8,8 @@ C1–C3 and the platform half of C6 with the order, C4 and C7 with the payment r
 order), C5 and the seller half of C6 with the waybill. C4, C5 and C7 are warnings, the rest errors.
 
 ``match_lists(lists)`` does the same for many lists, reading their orders, receipts and waybills in a
-constant number of queries (one per kind and per 5,000 keys, plus the lines).
+constant number of queries (one per kind, plus the lines): ``fetch_documents`` reads, ``match_fetched``
+computes.
 """
 
 from collections import Counter
@@ -284,15 +285,27 @@ def match_lists(lists, *, at: datetime | None = None) -> dict[int, Match]:
     """``{position in lists: Match}`` for many lists (models or dicts): their orders (same seller and order
     number; the one of the same platform first), payment receipts (same seller and order number) and
     waybills (same carrier and waybill number), and C1–C7 for each."""
+    lists = list(lists)
+    return match_fetched(lists, fetch_documents(lists), at=at)
+
+
+def fetch_documents(lists: list) -> tuple[dict, dict, dict]:
+    """The queries of ``match_lists`` (orders, receipts, waybills of ``lists``), apart from its
+    computation (``match_fetched``): the bulk path reads first, then computes while it writes."""
     from customs.models import Order, Payment, Waybill
 
-    lists = list(lists)
     _attach_list_items(lists)
     order_keys = {(_v(x, "ebc_code"), _v(x, "order_no")) for x in lists}
     waybill_keys = {(_v(x, "logistics_code"), _v(x, "logistics_no")) for x in lists}
     orders = _fetch(Order, ("ebc_code", "order_no"), order_keys, prefetch=True)
     payments = _fetch(Payment, ("ebc_code", "order_no"), order_keys)
     waybills = _fetch(Waybill, ("logistics_code", "logistics_no"), waybill_keys)
+    return orders, payments, waybills
+
+
+def match_fetched(lists: list, fetched: tuple[dict, dict, dict], *, at: datetime | None = None) -> dict:
+    """``match_lists`` on the documents ``fetch_documents`` read: no query."""
+    orders, payments, waybills = fetched
     result = {}
     for index, inventory in enumerate(lists):
         key = (_v(inventory, "ebc_code"), _v(inventory, "order_no"))

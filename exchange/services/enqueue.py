@@ -12,7 +12,7 @@ from exchange import catalog
 from exchange.choices import MESSAGE_LIVE, MessageStatus
 from exchange.models import Message, new_guid
 from exchange.services.common import log, publish, queue_for, task_named
-from portal.bulk import insert_rows, reserve_ids
+from portal.bulk import chunks, insert_rows, reserve_ids
 
 
 def message_enqueue(
@@ -72,10 +72,13 @@ def messages_enqueue_bulk(
     """Write many messages of one type and sender in the caller's transaction, for the bulk paths.
 
     ``entries``: ``(business_key, payload, subject_pk)`` (``subject_pk`` None without a subject), about rows
-    of ``subject_model``. Returns the messages' primary keys in the order of ``entries``. Like
-    ``message_enqueue``, a live message with the same business key stands instead of a new one (its key is
-    returned); unlike it, nothing is written row by row: one query finds the live keys (however many), one
-    reserves the ids, and the rows go in with one ``COPY`` on PostgreSQL (multi-row INSERTs elsewhere).
+    of ``subject_model``; ``payload`` may be a function of no arguments returning it, called when its chunk
+    of rows is written, so that inside ``portal.bulk.copies_in_background`` the payloads of one chunk are
+    built while the database takes in the previous one. Returns the messages' primary keys in the order of
+    ``entries``. Like ``message_enqueue``, a live message with the same business key stands instead of a
+    new one (its key is returned); unlike it, nothing is written row by row: one query finds the live keys
+    (however many), one reserves the ids, and the rows go in with ``COPY`` on PostgreSQL (multi-row INSERTs
+    elsewhere).
     One flush per (type, sender) is scheduled after commit. Two entries with the same key are a caller's
     bug (``ValueError``).
     """
@@ -132,13 +135,23 @@ def messages_enqueue_bulk(
     # By business key: two transactions writing overlapping keys of one sender wait for each other in the
     # same order on the live-key unique index (one waits, then fails and retries) and never deadlock.
     rows.sort(key=_by_business_key)
-    insert_rows(Message, rows)
+    _insert_in_chunks(rows)
     if rows:
         flush_after_commit(spec, sender.pk)
     return pks
 
 
 _by_business_key = itemgetter("business_key")
+
+
+def _insert_in_chunks(rows: list[dict]) -> None:
+    """The payloads of one chunk built (where given as functions) just before it is written."""
+    for start, end in chunks(len(rows)):
+        part = rows[start:end]
+        for row in part:
+            if callable(row["payload"]):
+                row["payload"] = row["payload"]()
+        insert_rows(Message, part, chunk=len(part))
 
 
 def flush_after_commit(spec: catalog.MessageType, sender_id: int) -> None:

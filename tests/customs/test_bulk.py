@@ -90,6 +90,20 @@ def test_duplicates_inside_a_batch_and_taken_orders(seller_user):
     assert [(i, p.code) for i, p in excinfo.value.problems] == [(0, "taken")]
 
 
+def test_a_batch_refused_by_its_orders_after_its_messages_went_in_saves_nothing(seller_user):
+    """Field checks and V1–V14 pass, so the outbox messages are written while the batch's orders are
+    checked (PostgreSQL: in the background); a taken order then refuses the batch and nothing stays."""
+    bulk(seller_user, rows(1))
+    before = (InventoryList.objects.count(), Message.objects.count(), AuditEvent.objects.count())
+    batch = rows(30, start=100)
+    batch[17]["order_no"] = "O000000"  # the first list's order
+    with pytest.raises(BatchRejected) as excinfo:
+        bulk(seller_user, batch)
+    assert [(i, p.code) for i, p in excinfo.value.problems if p.is_error] == [(17, "taken")]
+    assert (InventoryList.objects.count(), Message.objects.count(), AuditEvent.objects.count()) == before
+    assert bulk(seller_user, rows(2, start=200)).created == 2  # the connection goes on as usual
+
+
 def test_an_unauthorised_agent_is_refused(seller, broker, authorise):
     agent = user_of(broker)
     with pytest.raises(PermissionDenied):

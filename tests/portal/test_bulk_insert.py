@@ -6,13 +6,13 @@ Decimals survive, and the model's defaults fill what a row leaves out. ``update_
 from decimal import Decimal
 
 import pytest
-from django.db import DataError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from customs.models import Currency
 from exchange.models import Message
-from portal.bulk import gc_paused, insert_rows, reserve_ids, update_rows
+from portal.bulk import copies_in_background, gc_paused, insert_rows, reserve_ids, update_rows
 from tests.services import postgres_in_use
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,65 @@ def test_update_rows_is_one_statement_per_thousand_rows(enterprise):
         update_rows(Message, messages, ["receipt_rank"])
     assert len(captured) == (2 if connection.vendor == "postgresql" else 1)  # executemany counts once
     assert not Message.objects.exclude(receipt_rank=models.F("pk")).exists()
+
+
+def _message_rows(enterprise, keys, **overrides) -> list[dict]:
+    return [
+        {"message_id": f"{key:0>36}", "department": "customs", "message_type": "X",
+         "sender_id": enterprise.pk, "business_key": key, "payload": {}, **overrides}
+        for key in keys
+    ]  # fmt: skip
+
+
+def test_copies_in_background_write_in_order_and_queries_see_them(enterprise):
+    """Chunks go to the writer thread in order; a query of this thread waits for the COPYs before it (on
+    SQLite the block changes nothing, and the same holds)."""
+    with transaction.atomic(), copies_in_background():
+        insert_rows(Message, _message_rows(enterprise, [f"A{i}" for i in range(1200)]), chunk=500)
+        assert Message.objects.filter(business_key__startswith="A").count() == 1200
+        insert_rows(Message, _message_rows(enterprise, [f"B{i}" for i in range(7)]))
+    keys = list(Message.objects.order_by("pk").values_list("business_key", flat=True))
+    assert keys[:2] == ["A0", "A1"] and keys[-1] == "B6" and len(keys) == 1207
+
+
+def test_an_error_in_a_background_copy_is_djangos_and_saves_nothing(enterprise):
+    """A unique key broken by a COPY on the writer thread comes back as Django's IntegrityError when the block
+    is left, and the transaction saves nothing; the connection is usable afterwards."""
+    rows = _message_rows(enterprise, ["X1", "X2"])
+
+    def twice():
+        with transaction.atomic(), copies_in_background():
+            insert_rows(Message, rows)
+            insert_rows(Message, rows)  # the same message ids again
+            insert_rows(Message, _message_rows(enterprise, ["X3"]))  # skipped after the error
+
+    with pytest.raises(IntegrityError):
+        twice()
+    assert not Message.objects.exists()
+
+
+@pytest.mark.skipif(not postgres_in_use(), reason="the writer thread runs on PostgreSQL only")
+def test_background_copies_check_foreign_keys_at_once_then_defer_again(enterprise):
+    """Inside the block a row pointing nowhere fails at its COPY (the keys are checked statement by
+    statement, while this thread builds the next chunk); after it, Django's deferred checks are back."""
+
+    def dangling():
+        with transaction.atomic(), copies_in_background():
+            insert_rows(Message, _message_rows(enterprise, ["F1"], subject_type_id=10**9))
+            Message.objects.count()  # waits for the COPY: the error is raised here, not at commit
+
+    with pytest.raises(IntegrityError, match="subject_type"):
+        dangling()
+    with transaction.atomic():
+        with copies_in_background():
+            pass
+        insert_rows(Message, _message_rows(enterprise, ["F2"], subject_type_id=10**9))  # deferred again:
+        Message.objects.filter(business_key="F2").update(subject_type=None)  # fixed before the commit
+    assert Message.objects.filter(business_key="F2").exists()
+
+
+@pytest.mark.skipif(not postgres_in_use(), reason="the writer thread runs on PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_background_copies_need_the_callers_transaction():
+    with pytest.raises(RuntimeError), copies_in_background():
+        pass
