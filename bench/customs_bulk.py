@@ -6,20 +6,21 @@ lists (``--lines`` goods lines each) in batches of ``--batch`` through ``lists_c
 ``submit=True`` — field checks, V1–V14, the batch's duplicate and order checks, C1–C7, CEB603 payloads,
 outbox messages, lists, lines, audit events, one transaction (and commit) per batch — into the real tables
 with all their indexes, constraints and foreign keys. Every COPY stream the bulk path sends is kept, and after
-each batch the same rows are COPYed, with the same statements, into tables made ``LIKE … INCLUDING ALL`` (the
-columns, defaults, indexes and constraints, not the foreign keys; ordinary logged tables growing as the real
-ones do, one transaction and commit per batch; dropped at the end). A warm-up batch (caches, code lists,
-content types) runs first, apart.
+each batch the same rows are COPYed, with the same statements, into two sets of tables, each one
+transaction and commit per batch, ordinary logged tables growing as the real ones do, dropped at the end:
+``floor_*``, made ``LIKE … INCLUDING ALL`` (columns, defaults, indexes, constraints; no foreign keys), and
+``replica_*``, the same plus every foreign key of the real table as it is declared (what a COPY of the same
+rows into the real tables costs). A warm-up batch (caches, code lists, content types) runs first, apart.
 
     createdb -h 127.0.0.1 -U postgres bench_cu_bulk
     python bench/customs_bulk.py [--lists 100000] [--batch 10000] [--lines 1]
         [--database-url postgres://postgres@127.0.0.1:5432/bench_cu_bulk]
 
 Prints per batch the wall and CPU seconds (this process and its PostgreSQL backend, read from /proc: the
-database must run on this host), then the two ratios of issue 11 (target <= 1.5): persist including the
-checks / COPY, and persist excluding the checks / COPY, with the checks' share of persist. The host is shared:
-the load average is printed, and the CPU ratio (portal + PostgreSQL CPU over the COPY's) is steadier than the
-wall clock when it is high."""
+database must run on this host), then issue 11's ratios (target <= 1.5) against each floor: persist
+including the checks / COPY, and persist excluding the checks / COPY, with the checks' share of persist.
+The host is shared: the load average is printed, and the CPU ratio (portal + PostgreSQL CPU over the
+COPY's) is steadier than the wall clock when it is high."""
 
 import argparse
 import io
