@@ -304,6 +304,11 @@ def _quick_handoff():
                 sys.setswitchinterval(_handoff["saved"])
 
 
+def writes_in_background() -> bool:
+    """Inside ``copies_in_background`` on PostgreSQL: ``insert_rows`` returns before its rows are in."""
+    return _pipe.get() is not None
+
+
 @contextmanager
 def copies_in_background():
     """On PostgreSQL, send the COPY statements of ``insert_rows`` inside this block from a second thread,
@@ -344,10 +349,11 @@ def copies_in_background():
 
 def chunks(total: int, size: int | None = None):
     """``(start, end)`` of the chunks of ``total`` rows that ``insert_rows`` sends as one COPY each: of
-    ``size`` rows when given; else inside ``copies_in_background`` a short first chunk (the database starts
-    early) and then ``PIPE_CHUNK`` rows (it takes in one while the next is built); else ``COPY_CHUNK``."""
+    ``size`` rows when given; else inside ``copies_in_background`` ``PIPE_CHUNK`` rows (the database takes in
+    one while the next is built), the first of more than one short (so that it starts early); else
+    ``COPY_CHUNK``."""
     piped = _pipe.get() is not None
-    first = size or (PIPE_FIRST if piped else COPY_CHUNK)
+    first = size or (PIPE_FIRST if piped and total > PIPE_CHUNK else PIPE_CHUNK if piped else COPY_CHUNK)
     start, size = 0, size or (PIPE_CHUNK if piped else COPY_CHUNK)
     while start < total:
         end = min(total, start + (first if start == 0 else size))

@@ -44,8 +44,16 @@ from customs.validation import (
     fetch_documents,
     match_fetched,
 )
-from exchange.services import messages_enqueue_bulk
-from portal.bulk import RawJSON, copies_in_background, gc_paused, insert_rows, raw_json, reserve_ids
+from exchange.services import BulkOutbox, messages_enqueue_bulk
+from portal.bulk import (
+    RawJSON,
+    copies_in_background,
+    gc_paused,
+    insert_rows,
+    raw_json,
+    reserve_ids,
+    writes_in_background,
+)
 from portal.choices import AuditVerb
 from portal.models import AuditEvent
 from portal.services.audit import build_event
@@ -177,21 +185,23 @@ def lists_create_bulk(
                 ]
             }
         )
-    for attempt in (1, 2):
+    in_parts, retried = True, False
+    while True:
         try:
             with gc_paused(), transaction.atomic(), copies_in_background():
-                return _create(owner=owner, filer=filer, by=by, rows=rows, submit=submit)
+                return _create(owner=owner, filer=filer, by=by, rows=rows, submit=submit, in_parts=in_parts)
+        except _KeysChanged:
+            in_parts = False  # read by keys that cleaning changed: again, the whole batch checked first
         except IntegrityError:
-            if attempt == 2:
-                raise  # a parallel batch of the same references: the second run sees them as unchanged
-    raise AssertionError("unreachable")
+            if retried:
+                raise
+            retried = True  # a parallel batch of the same references: the second run sees them unchanged
 
 
-def _create(*, owner, filer, by, rows, submit) -> BulkResult:
-    """Check, then write. The reads all come first (existing references, the batch's orders, C1–C7's
-    documents); when the field checks and V1–V14 found no error, the outbox messages then go to the
-    database (in the background, ``copies_in_background``) while the batch and C1–C7 problems are worked
-    out; an error among those refuses the batch all the same (the transaction is rolled back)."""
+def _create(*, owner, filer, by, rows, submit, in_parts) -> BulkResult:
+    """Who may file, the references already used, the parties' codes filled in; then the batch is checked
+    and written in parts (``_in_parts``) or, when that cannot be (two seller codes, a reference twice, or
+    keys that cleaning changed), checked whole and then written (``_whole``)."""
     filer = authority.acting_organisation(by, filer)
     parties = authority.parties_for(owner=owner, filer=filer, document_type=DocumentType.INVENTORY)
     dxp_id = authority.require_sender(parties) if submit else ""
@@ -203,34 +213,195 @@ def _create(*, owner, filer, by, rows, submit) -> BulkResult:
         data, problems = prefill(rows[index] if isinstance(rows[index], dict) else {}, parties)
         prefilled.append(data)
         own_problems.append(problems)
-    checked = clean_lists(prefilled)
-    heads = [c.head for c in checked]
-    lists = [{**c.head, "items": c.items} for c in checked]
-    looked_up, fetched = _batch_lookups(owner, heads), fetch_documents(lists)
-    now = timezone.now()
-    ids = reserve_ids(InventoryList, len(checked))
-    early = submit and _clean_so_far(own_problems, checked)
-    message_ids = _enqueue(parties, checked, ids, dxp_id, now) if early else None
-    batch = _batch_problems(heads, looked_up)
-    matches = match_fetched(lists, fetched, at=now)
-    rejected: list[tuple[int, Problem]] = []
-    for position, (index, item) in enumerate(zip(fresh, checked, strict=True)):
-        item.problems = own_problems[position] + item.problems + batch.get(position, [])
-        item.problems += matches[position].problems  # C1–C7: stop a send, recorded on a draft
-        stopping = [p for p in item.problems if p.is_error] if submit else storable_errors(item.problems)
-        if stopping:
-            rejected += [(index, p) for p in item.problems]
-    if rejected:
-        raise BatchRejected(rejected)
+    batch = _Batch(owner, filer, by, parties, dxp_id, submit, timezone.now(), prefilled, own_problems)
+    raw = [_raw_keys(data) for data in prefilled]
+    ids = _in_parts(batch, raw) if in_parts and _parts_wanted(raw) else _whole(batch)
     result = BulkResult(unchanged=len(rows) - len(fresh))
-    if message_ids is None:
-        message_ids = _enqueue(parties, checked, ids, dxp_id, now) if submit else [None] * len(checked)
-    _insert(owner, filer, by, checked, ids, message_ids, submit, now)
     created = dict(zip(fresh, ids, strict=True))
     for index, cop in enumerate(cops):
         result.lists.append((cop, created.get(index) or existing.get(cop), index in created))
     result.created = len(created)
     return result
+
+
+@dataclass
+class _Batch:
+    owner: object
+    filer: object
+    by: object
+    parties: object
+    dxp_id: str
+    submit: bool
+    now: object
+    prefilled: list
+    own_problems: list
+
+
+def _whole(b: _Batch) -> list[int]:
+    """Check the whole batch, then write it. The reads all come first (the batch's orders, C1–C7's
+    documents); when the field checks and V1–V14 found no error, the outbox messages then go to the
+    database (in the background, ``copies_in_background``) while the batch and C1–C7 problems are worked
+    out; an error among those refuses the batch all the same (the transaction is rolled back)."""
+    checked = clean_lists(b.prefilled)
+    heads = [c.head for c in checked]
+    lists = [{**c.head, "items": c.items} for c in checked]
+    looked_up, fetched = _batch_lookups(b.owner, heads), fetch_documents(lists)
+    ids = reserve_ids(InventoryList, len(checked))
+    early = b.submit and _clean_so_far(b.own_problems, checked)
+    message_ids = _enqueue(b.parties, checked, ids, b.dxp_id, b.now) if early else None
+    batch = _batch_problems(heads, looked_up)
+    matches = match_fetched(lists, fetched, at=b.now)
+    rejected: list[tuple[int, Problem]] = []
+    for position, item in enumerate(checked):
+        item.problems = b.own_problems[position] + item.problems + batch.get(position, [])
+        item.problems += matches[position].problems  # C1–C7: stop a send, recorded on a draft
+        if _stopping(item.problems, b.submit):
+            rejected += [(position, p) for p in item.problems]
+    if rejected:
+        raise BatchRejected(rejected)
+    if message_ids is None:
+        message_ids = _enqueue(b.parties, checked, ids, b.dxp_id, b.now) if b.submit else [None] * len(ids)
+    _insert(b.owner, b.filer, b.by, checked, ids, message_ids, b.submit, b.now, [c.problems for c in checked])
+    return ids
+
+
+def _stopping(problems: list[Problem], submit: bool) -> bool:
+    return any(p.is_error for p in problems) if submit else bool(storable_errors(problems))
+
+
+PART_FIRST, PART_ROWS = 500, 2_500  # rows per part: a short first one, so that the writes start early
+
+# The keys the reads go by, as cleaning writes them (stripped; party codes in capitals): read before the
+# batch is cleaned, and checked against the cleaned values part by part.
+KEY_FIELDS = (
+    ("ebc_code", True),
+    ("cop_no", False),
+    ("order_no", False),
+    ("ebp_code", True),
+    ("logistics_code", True),
+    ("logistics_no", False),
+)
+
+
+class _KeysChanged(Exception):
+    """A part's cleaned keys are not those the reads went by: the batch is checked again, whole."""
+
+
+def _raw_keys(data: dict) -> dict:
+    keys = {}
+    for name, capitals in KEY_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip().upper() if capitals else value.strip()
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        else:
+            value = None
+        keys[name] = value or None
+    return keys
+
+
+def _parts_wanted(raw: list[dict]) -> bool:
+    """Parts pay where their rows go in from the writer thread (``copies_in_background``, PostgreSQL;
+    elsewhere each part would only add statements), and they need one seller code and no reference twice:
+    the lists' and the messages' keys then sort alike, so the parts write both in one ascending order
+    (overlapping batches wait for each other, never deadlock)."""
+    if not writes_in_background():
+        return False
+    return len({k["ebc_code"] for k in raw}) <= 1 and len({k["cop_no"] for k in raw}) == len(raw)
+
+
+def _in_parts(b: _Batch, raw: list[dict]) -> list[int]:
+    """Read by the keys as given (one query each, whatever the rows), then clean, check and — while no part
+    has failed — write the batch part by part in reference order: PostgreSQL takes in one part's rows while
+    the next is cleaned. Every part is checked even after one failed, and any error refuses the whole
+    batch (the transaction is rolled back), with the same problems, in the same order, as ``_whole``."""
+    n = len(b.prefilled)
+    looked_up, fetched = _batch_lookups(b.owner, raw), fetch_documents(raw)
+    ids = reserve_ids(InventoryList, n)
+    order = sorted(range(n), key=lambda p: raw[p]["cop_no"] or "")
+    outbox = _outbox(b, [raw[p] for p in order]) if b.submit else None
+    checked: list = [None] * n
+    later: list = [None] * n  # the order and C1–C7 problems, added after the duplicates inside the batch
+    writing = True
+    for part in _parts(order):
+        cleaned = clean_lists([b.prefilled[p] for p in part])
+        if any(_changed(c.head, raw[p]) for p, c in zip(part, cleaned, strict=True)):
+            raise _KeysChanged
+        lists = [{**c.head, "items": c.items} for c in cleaned]
+        matches = match_fetched(lists, fetched, at=b.now)
+        for k, (p, c) in enumerate(zip(part, cleaned, strict=True)):
+            checked[p], later[p] = c, _order_problems(c.head, looked_up) + matches[k].problems
+        stop = any(_stopping(b.own_problems[p] + checked[p].problems + later[p], b.submit) for p in part)
+        writing = writing and not stop
+        if writing:
+            _write_part(b, part, checked, later, ids, outbox)
+    duplicates = _batch_problems([c.head for c in checked], ({}, set()))
+    rejected: list[tuple[int, Problem]] = []
+    for p, item in enumerate(checked):
+        item.problems = b.own_problems[p] + item.problems + duplicates.get(p, []) + later[p]
+        if _stopping(item.problems, b.submit):
+            rejected += [(p, problem) for problem in item.problems]
+    if rejected:
+        raise BatchRejected(rejected)
+    return ids
+
+
+def _parts(order: list[int]):
+    start = 0
+    while start < len(order):
+        end = start + (PART_FIRST if start == 0 else PART_ROWS)
+        yield order[start:end]
+        start = end
+
+
+def _changed(head: dict, raw: dict) -> bool:
+    """A key cleaning kept but wrote differently from what the reads went by."""
+    return any(name in head and (head[name] or None) != raw[name] for name, _capitals in KEY_FIELDS)
+
+
+def _order_problems(head: dict, looked_up: tuple[dict, set]) -> list[Problem]:
+    """The order taken by another of the seller's lists, or another enterprise's (``_batch_problems``'s
+    second half, for one list)."""
+    taken, others = looked_up
+    found, order = [], head.get("order_no")
+    if order in taken:
+        found.append(error("taken", "order_no", ORDER_TAKEN, no=order, other=taken[order]))
+    if (head.get("ebp_code"), order) in others:
+        found.append(
+            error("other_enterprise", "order_no", OTHER_ENTERPRISE, no=order, platform=head.get("ebp_code"))
+        )
+    return found
+
+
+def _outbox(b: _Batch, keys: list[dict]) -> BulkOutbox:
+    return BulkOutbox(
+        message_type="CEB603Message",
+        sender=b.parties.filer,
+        keys=[_message_key(k["ebc_code"], k["cop_no"]) for k in keys],
+        subject_model=InventoryList,
+        sender_dxp_id=b.dxp_id,
+    )
+
+
+def _message_key(ebc_code, cop_no) -> str:
+    return f"LIST:{ebc_code}:{cop_no}:1"
+
+
+def _write_part(b: _Batch, part: list[int], checked: list, later: list, ids: list, outbox) -> None:
+    items = [checked[p] for p in part]
+    part_ids = [ids[p] for p in part]
+    if outbox is None:
+        message_ids = [None] * len(part)
+    else:
+        message_ids = outbox.write(
+            [
+                (_message_key(c.head["ebc_code"], c.head["cop_no"]), _payload_later(c, b.now), pk)
+                for pk, c in zip(part_ids, items, strict=True)
+            ]
+        )
+    warnings = [b.own_problems[p] + checked[p].problems + later[p] for p in part]
+    _insert(b.owner, b.filer, b.by, items, part_ids, message_ids, b.submit, b.now, warnings)
 
 
 def _clean_so_far(own_problems: list[list[Problem]], checked: list) -> bool:
@@ -247,8 +418,8 @@ def _enqueue(parties, checked, ids, dxp_id: str, now) -> list[int]:
     text as ``json.dumps(inventory_payload(…))``, built from the cleaned dicts without a model each)."""
     entries = [
         (
-            f"LIST:{item.head['ebc_code']}:{item.head['cop_no']}:1",
-            partial(_payload_text, item.head, item.items, now),
+            _message_key(item.head["ebc_code"], item.head["cop_no"]),
+            _payload_later(item, now),
             pk,
         )
         for pk, item in zip(ids, checked, strict=True)
@@ -262,11 +433,16 @@ def _enqueue(parties, checked, ids, dxp_id: str, now) -> list[int]:
     )
 
 
+def _payload_later(item, now):
+    """The list's CEB603 payload as a function, built when its chunk of outbox rows is written."""
+    return partial(_payload_text, item.head, item.items, now)
+
+
 def _payload_text(head, items, now) -> RawJSON:
     return RawJSON(payloads.inventory_payload_text(head, items, at=now))
 
 
-def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now) -> None:
+def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now, problems: list) -> None:
     """Lists, lines and audit events. A list row is the cleaned head (keys that are no column, such as
     ``claims_refund``, are ignored by ``insert_rows``) with the batch's shared values; the lists go in by
     ``cop_no``, so two batches of one seller that share references wait for each other in the same order
@@ -287,8 +463,7 @@ def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now) -> N
     }
     no_checks = raw_json(InventoryList, "checks", [])
     list_rows, item_rows = [], []
-    for pk, message_id, item in zip(ids, message_ids, checked, strict=True):
-        warnings = item.problems
+    for pk, message_id, item, warnings in zip(ids, message_ids, checked, problems, strict=True):
         list_rows.append(
             {
                 **item.head,

@@ -78,67 +78,93 @@ def messages_enqueue_bulk(
     ``entries``. Like ``message_enqueue``, a live message with the same business key stands instead of a
     new one (its key is returned); unlike it, nothing is written row by row: one query finds the live keys
     (however many), one reserves the ids, and the rows go in with ``COPY`` on PostgreSQL (multi-row INSERTs
-    elsewhere).
-    One flush per (type, sender) is scheduled after commit. Two entries with the same key are a caller's
-    bug (``ValueError``).
+    elsewhere). One flush per (type, sender) is scheduled after commit. Two entries with the same key are a
+    caller's bug (``ValueError``). ``BulkOutbox`` does the same in two steps.
     """
-    if not connection.in_atomic_block:
-        raise RuntimeError("messages_enqueue_bulk must run inside the business transaction")
-    spec = catalog.message_type(message_type)
-    if spec.fmt == "ceb" and not sender_dxp_id:
-        raise ValueError("CEB messages need the sender's China E-Port DXP id (BaseTransfer.dxpId)")
-    keys = [key[:120] for key, _payload, _subject in entries]
-    if len(set(keys)) != len(keys):
-        raise ValueError("two messages of one batch have the same business key")
-    live: dict[str, int] = {}
-    if keys:
-        live.update(
-            Message.objects.filter(
-                department=spec.department,
-                message_type=spec.code,
-                sender=sender,
-                business_key__one_of=keys,
-                status__in=MESSAGE_LIVE,
-            ).values_list("business_key", "pk")
-        )
-    fresh = [i for i, key in enumerate(keys) if key not in live]
-    ids = iter(reserve_ids(Message, len(fresh)))
-    subject_type_id = (
-        ContentType.objects.get_for_model(subject_model, for_concrete_model=False).pk
-        if subject_model
-        else None
+    outbox = BulkOutbox(
+        message_type=message_type,
+        sender=sender,
+        keys=[key for key, _payload, _subject in entries],
+        subject_model=subject_model,
+        sender_dxp_id=sender_dxp_id,
     )
-    now = timezone.now()
-    rows, pks = [], []
-    for key, (_key, payload, subject_pk) in zip(keys, entries, strict=True):
-        if key in live:
-            pks.append(live[key])
-            continue
-        pk = next(ids)
-        pks.append(pk)
-        rows.append(
-            {
-                "id": pk,
-                "message_id": new_guid(),
-                "department": spec.department,
-                "message_type": spec.code,
-                "sender_id": sender.pk,
-                "sender_dxp_id": sender_dxp_id,
-                "business_key": key,
-                "payload": payload,
-                "subject_type_id": subject_type_id if subject_pk is not None else None,
-                "subject_id": "" if subject_pk is None else str(subject_pk),
-                "status": MessageStatus.PENDING,
-                "created_at": now,
-            }
+    return outbox.write(entries)
+
+
+class BulkOutbox:
+    """``messages_enqueue_bulk`` in two steps, for a bulk path that writes its rows part by part: made with
+    all the business keys, it finds the live ones and reserves ids for the others (two queries, however
+    many keys); ``write(entries)`` then writes some of them (no query) and returns their primary keys. Each
+    key is written once; across calls the caller writes the keys in ascending order, as one call would
+    (two transactions sharing keys then wait for each other instead of deadlocking)."""
+
+    def __init__(
+        self, *, message_type: str, sender, keys: Sequence[str], subject_model=None, sender_dxp_id=""
+    ):
+        if not connection.in_atomic_block:
+            raise RuntimeError("messages_enqueue_bulk must run inside the business transaction")
+        self.spec = catalog.message_type(message_type)
+        if self.spec.fmt == "ceb" and not sender_dxp_id:
+            raise ValueError("CEB messages need the sender's China E-Port DXP id (BaseTransfer.dxpId)")
+        keys = [key[:120] for key in keys]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two messages of one batch have the same business key")
+        self.sender, self.sender_dxp_id = sender, sender_dxp_id
+        self.live: dict[str, int] = {}
+        if keys:
+            self.live.update(
+                Message.objects.filter(
+                    department=self.spec.department,
+                    message_type=self.spec.code,
+                    sender=sender,
+                    business_key__one_of=keys,
+                    status__in=MESSAGE_LIVE,
+                ).values_list("business_key", "pk")
+            )
+        fresh = [key for key in keys if key not in self.live]
+        self.ids = dict(zip(fresh, reserve_ids(Message, len(fresh)), strict=True))
+        self.subject_type_id = (
+            ContentType.objects.get_for_model(subject_model, for_concrete_model=False).pk
+            if subject_model
+            else None
         )
-    # By business key: two transactions writing overlapping keys of one sender wait for each other in the
-    # same order on the live-key unique index (one waits, then fails and retries) and never deadlock.
-    rows.sort(key=_by_business_key)
-    _insert_in_chunks(rows)
-    if rows:
-        flush_after_commit(spec, sender.pk)
-    return pks
+        self.now = timezone.now()
+
+    def write(self, entries: Sequence[tuple[str, object, object]]) -> list[int]:
+        """Write ``entries`` (as ``messages_enqueue_bulk`` takes them; their keys among those given when the
+        outbox was made, not written before); their primary keys in the order of ``entries``."""
+        rows, pks = [], []
+        for key, payload, subject_pk in entries:
+            key = key[:120]
+            if key in self.live:
+                pks.append(self.live[key])
+                continue
+            pk = self.ids.pop(key)
+            pks.append(pk)
+            rows.append(self._row(pk, key, payload, subject_pk))
+        # By business key: two transactions writing overlapping keys of one sender wait for each other in
+        # the same order on the live-key unique index (one waits, then fails and retries), never deadlock.
+        rows.sort(key=_by_business_key)
+        _insert_in_chunks(rows)
+        if rows:
+            flush_after_commit(self.spec, self.sender.pk)
+        return pks
+
+    def _row(self, pk: int, key: str, payload, subject_pk) -> dict:
+        return {
+            "id": pk,
+            "message_id": new_guid(),
+            "department": self.spec.department,
+            "message_type": self.spec.code,
+            "sender_id": self.sender.pk,
+            "sender_dxp_id": self.sender_dxp_id,
+            "business_key": key,
+            "payload": payload,
+            "subject_type_id": self.subject_type_id if subject_pk is not None else None,
+            "subject_id": "" if subject_pk is None else str(subject_pk),
+            "status": MessageStatus.PENDING,
+            "created_at": self.now,
+        }
 
 
 _by_business_key = itemgetter("business_key")

@@ -144,12 +144,16 @@ def test_queries_do_not_grow_with_the_rows(seller_user):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks and COPY: PostgreSQL only")
 @pytest.mark.django_db(transaction=True)
-def test_overlapping_batches_at_once_wait_in_order_and_create_nothing_twice(seller_user):
+@pytest.mark.parametrize("parts", [False, True], ids=["one-part", "parts-of-3-then-5"])
+def test_overlapping_batches_at_once_wait_in_order_and_create_nothing_twice(seller_user, parts, request):
     """Two batches of one seller sharing 20 references, sent at once and in opposite orders: the outbox and
     the lists are written in key order, so one waits for the other instead of deadlocking; it then loses on
     the unique index, runs again and finds the shared references unchanged (COPY errors arrive as Django's
-    IntegrityError)."""
+    IntegrityError). Written in parts, each part's messages and lists in that order too."""
     import threading
+
+    if parts:
+        request.getfixturevalue("in_parts")
 
     from django.db import connections
 
@@ -173,3 +177,56 @@ def test_overlapping_batches_at_once_wait_in_order_and_create_nothing_twice(sell
     assert not any(isinstance(r, Exception) for r in results.values()), results
     assert sorted((r.created, r.unchanged) for r in results.values()) == [(20, 20), (40, 0)]
     assert InventoryList.objects.count() == 60 and Message.objects.count() == 60
+
+
+@pytest.fixture
+def in_parts(monkeypatch):
+    """The batch written in parts of 3, then 5 lists (on SQLite too: the parts are then written at once)."""
+    import customs.services.bulk as module
+
+    monkeypatch.setattr(module, "writes_in_background", lambda: True)
+    monkeypatch.setattr(module, "PART_FIRST", 3)
+    monkeypatch.setattr(module, "PART_ROWS", 5)
+    return module
+
+
+def test_in_parts_the_batch_is_written_as_whole(seller_user, in_parts):
+    batch = rows(17)[::-1]  # written in reference order whatever the order given
+    result = bulk(seller_user, batch)
+    assert result.created == 17 and [c for c, _pk, _new in result.lists] == [r["cop_no"] for r in batch]
+    lists = InventoryList.objects.select_related("message").order_by("cop_no")
+    assert [x.cop_no for x in lists] == sorted(r["cop_no"] for r in batch)
+    assert all(x.message.business_key == f"LIST:{x.ebc_code}:{x.cop_no}:1" for x in lists)
+    assert all(x.message.subject_id == str(x.pk) for x in lists)
+    assert InventoryItem.objects.count() == 17 and AuditEvent.objects.count() == 17
+
+
+def test_in_parts_a_bad_row_in_a_later_part_saves_nothing_and_reports_as_whole(seller_user, in_parts):
+    batch = rows(17)
+    batch[2]["order_no"] = batch[14]["order_no"]  # a duplicate order found only once every part is checked
+    batch[15]["net_weight"] = "9"  # V3 in the fourth part, after three parts were written
+    with pytest.raises(BatchRejected) as parted:
+        bulk(seller_user, batch)
+    assert not InventoryList.objects.exists() and not Message.objects.exists()
+    in_parts.writes_in_background = lambda: False  # the same batch checked whole
+    with pytest.raises(BatchRejected) as whole:
+        bulk(seller_user, batch)
+    assert parted.value.problems == whole.value.problems
+    assert {(i, p.code) for i, p in parted.value.problems if p.is_error} == {(14, "taken"), (15, "V3")}
+
+
+def test_in_parts_keys_that_cleaning_changed_send_the_batch_through_whole(seller_user, in_parts, monkeypatch):
+    """The reads go by the keys as given; should cleaning ever write one differently, the batch is rolled
+    back and checked whole instead (nothing twice, nothing lost)."""
+    original, whole = in_parts._raw_keys, in_parts._whole
+    calls = []
+
+    def skewed(data):
+        keys = original(data)
+        return {**keys, "order_no": "X" + keys["order_no"]} if data["cop_no"] == "C000007" else keys
+
+    monkeypatch.setattr(in_parts, "_raw_keys", skewed)
+    monkeypatch.setattr(in_parts, "_whole", lambda b: calls.append(len(b.prefilled)) or whole(b))
+    result = bulk(seller_user, rows(12))
+    assert result.created == 12 and calls == [12]  # the parts gave up on C000007; whole, once
+    assert InventoryList.objects.count() == 12 and Message.objects.count() == 12
