@@ -6,7 +6,7 @@ lists (``--lines`` goods lines each) in batches of ``--batch`` through ``lists_c
 ``submit=True`` — field checks, V1–V14, the batch's duplicate and order checks, C1–C7, CEB603 payloads,
 outbox messages, lists, lines, audit events, one transaction (and commit) per batch — into the real tables
 with all their indexes, constraints and foreign keys. Every COPY stream the bulk path sends is kept, and after
-each batch the same rows are COPYed, with the same statements, into two sets of tables, each one
+each batch the same rows are COPYed, one statement per table, into two sets of tables, each one
 transaction and commit per batch, ordinary logged tables growing as the real ones do, dropped at the end:
 ``floor_*``, made ``LIKE … INCLUDING ALL`` (columns, defaults, indexes, constraints; no foreign keys), and
 ``replica_*``, the same plus every foreign key of the real table as it is declared (what a COPY of the same
@@ -135,6 +135,17 @@ class Streams:
         return kept
 
 
+def by_table(streams: list) -> list:
+    """The streams of each table as one (in the order the tables were first written): the floor is one
+    COPY per table, whatever chunks the bulk path cut its rows into."""
+    merged: dict = {}
+    for table, columns, text in streams:
+        if table in merged and merged[table][0] != columns:
+            raise ValueError(f"two column lists for {table}")
+        merged.setdefault(table, (columns, []))[1].append(text)
+    return [(table, columns, "".join(texts)) for table, (columns, texts) in merged.items()]
+
+
 def copy_floor(streams: list, backend: int, prefix: str) -> tuple[float, float]:
     """Wall and backend-CPU seconds of COPYing ``streams`` into the ``<prefix>*`` tables in one
     transaction, its commit included (as persist's)."""
@@ -246,13 +257,13 @@ def main() -> None:
         )
         assert result.created == len(data), result.created
         check_wall, check_cpu = (sum(x) for x in zip(*(c.take() for c in checks), strict=True))
-        kept = streams.take()
+        kept = by_table(streams.take())
         floor, floor_db = copy_floor(kept, backend, "floor_")
         replica, replica_db = copy_floor(kept, backend, "replica_")
         label = "warm-up" if number == 0 else f"batch {number}"
         print(
             f"{label}: {took:5.2f} s ({result.created / took:,.0f} lists/s), checks {check_wall:.2f} s; CPU "
-            f"portal {cpu:.2f} s + PostgreSQL {db_cpu:.2f} s; COPY of its {len(kept)} streams {floor:.2f} s "
+            f"portal {cpu:.2f} s + PostgreSQL {db_cpu:.2f} s; COPY of its {len(kept)} tables {floor:.2f} s "
             f"(PostgreSQL {floor_db:.2f} s), with foreign keys {replica:.2f} s ({replica_db:.2f} s); "
             f"load {os.getloadavg()[0]:.1f}",
             flush=True,

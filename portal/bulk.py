@@ -27,7 +27,8 @@ errors are Django's (``IntegrityError`` for a unique key), as for any statement.
 ``field__one_of=keys`` (the lookup ``OneOf``, registered on every field when this module is imported) looks
 up any number of keys in one statement: the keys travel as one array (PostgreSQL, ``= ANY(%s::text[])``) or
 one JSON text (SQLite, ``IN (SELECT value FROM json_each(%s))``), never as one parameter per key, so neither
-SQLite's 32,766-parameter limit nor chunks of keys make the number of queries grow with the rows.
+SQLite's 32,766-parameter limit nor chunks of keys make the number of queries grow with the rows. Wrapped as
+``field__one_of=Keys(keys)``, a list of thousands of keys also skips Django's resolving of each one.
 """
 
 import csv
@@ -137,6 +138,17 @@ def _stamped(f) -> bool:
 _MISSING = object()
 
 
+class Keys:
+    """Many keys for ``field__one_of`` (``field__one_of=Keys(keys)``), handed to the lookup as they are:
+    Django resolves each value of a list or tuple as a possible expression first, ≈ 5 µs a key, a tenth of
+    a second for the 10,000 keys of a batch's look-ups."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values):
+        self.values = list(values)
+
+
 @models.Field.register_lookup
 class OneOf(models.Lookup):
     """``field__one_of=keys``: any number of keys in one statement, as one parameter (module docstring).
@@ -150,7 +162,10 @@ class OneOf(models.Lookup):
 
     def get_prep_lookup(self):
         field = self.lhs.output_field
-        return [None if v is None else field.get_prep_value(v) for v in self.rhs]
+        values = self.rhs.values if isinstance(self.rhs, Keys) else self.rhs
+        if isinstance(field, models.CharField | models.TextField) and all(v.__class__ is str for v in values):
+            return list(values)  # what get_prep_value would return, without a call per key
+        return [None if v is None else field.get_prep_value(v) for v in values]
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)

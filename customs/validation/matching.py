@@ -234,8 +234,8 @@ class Match:
 def _fetch(model, key_fields: tuple[str, str], keys: set, *, prefetch: bool = False) -> dict:
     """``{key: [rows]}`` of ``model`` whose ``key_fields`` pair is in ``keys``, newest first: one query (and
     one for the prefetched lines), whatever the number of keys (``portal.bulk.OneOf``)."""
-    import portal.bulk  # noqa: F401 (registers the one_of lookup)
     from customs.choices import DocStatus
+    from portal.bulk import Keys  # (importing it registers the one_of lookup)
 
     found: dict = {}
     first, second = key_fields
@@ -243,9 +243,9 @@ def _fetch(model, key_fields: tuple[str, str], keys: set, *, prefetch: bool = Fa
     seconds = sorted({k[1] for k in keys if k[1] is not None})
     if not firsts or not seconds:
         return found  # a NULL key matches nothing
-    qs = model.objects.filter(**{f"{first}__one_of": firsts, f"{second}__one_of": seconds}).exclude(
-        status__in=(DocStatus.WITHDRAWN, DocStatus.CANCELLED)
-    )
+    qs = model.objects.filter(
+        **{f"{first}__one_of": Keys(firsts), f"{second}__one_of": Keys(seconds)}
+    ).exclude(status__in=(DocStatus.WITHDRAWN, DocStatus.CANCELLED))
     if prefetch:
         qs = qs.prefetch_related("items")
     for row in qs.order_by("-id"):

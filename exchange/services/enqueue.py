@@ -12,7 +12,7 @@ from exchange import catalog
 from exchange.choices import MESSAGE_LIVE, MessageStatus
 from exchange.models import Message, new_guid
 from exchange.services.common import log, publish, queue_for, task_named
-from portal.bulk import chunks, insert_rows, reserve_ids
+from portal.bulk import Keys, chunks, insert_rows, reserve_ids
 
 
 def message_enqueue(
@@ -117,7 +117,7 @@ class BulkOutbox:
                     department=self.spec.department,
                     message_type=self.spec.code,
                     sender=sender,
-                    business_key__one_of=keys,
+                    business_key__one_of=Keys(keys),
                     status__in=MESSAGE_LIVE,
                 ).values_list("business_key", "pk")
             )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from customs.models import Currency
 from exchange.models import Message
-from portal.bulk import copies_in_background, gc_paused, insert_rows, reserve_ids, update_rows
+from portal.bulk import Keys, copies_in_background, gc_paused, insert_rows, reserve_ids, update_rows
 from tests.services import postgres_in_use
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +97,9 @@ def test_the_one_of_lookup_looks_up_any_number_of_keys_in_one_statement(enterpri
         found = {m.business_key for m in messages.filter(business_key__one_of=wanted)}
         ids = [m.pk for m in messages.filter(pk__one_of=[*pks, 10**12])]
         none = list(messages.filter(business_key__one_of=[]))
-    assert found == {"K1", "K2"}
-    assert (sorted(ids), none, len(captured)) == (sorted(pks), [], 3)
+        wrapped = {m.business_key for m in messages.filter(business_key__one_of=Keys(wanted))}
+    assert found == wrapped == {"K1", "K2"}
+    assert (sorted(ids), none, len(captured)) == (sorted(pks), [], 4)
 
 
 def _messages(enterprise, n: int) -> list[Message]:
