@@ -269,7 +269,7 @@ def _stopping(problems: list[Problem], submit: bool) -> bool:
     return any(p.is_error for p in problems) if submit else bool(storable_errors(problems))
 
 
-PART_FIRST, PART_ROWS = 500, 2_500  # rows per part: a short first one, so that the writes start early
+PART_FIRST, PART_ROWS = 500, 2_500  # rows per part: the smallest (first and last) and the largest
 
 # The keys the reads go by, as cleaning writes them (stripped; party codes in capitals): read before the
 # batch is cleaned, and checked against the cleaned values part by part.
@@ -348,11 +348,15 @@ def _in_parts(b: _Batch, raw: list[dict]) -> list[int]:
 
 
 def _parts(order: list[int]):
-    start = 0
+    """Parts that grow from ``PART_FIRST`` (doubling, up to ``PART_ROWS``) and shrink again towards the end
+    (half of what is left, down to ``PART_FIRST``): PostgreSQL starts early, is not left waiting while a
+    large part is cleaned after a small one, and has little left to take in once the last part is built."""
+    start, size = 0, PART_FIRST
     while start < len(order):
-        end = start + (PART_FIRST if start == 0 else PART_ROWS)
-        yield order[start:end]
-        start = end
+        size = min(PART_ROWS, size, max(PART_FIRST, (len(order) - start) // 2))
+        yield order[start : start + size]
+        start += size
+        size *= 2
 
 
 def _changed(head: dict, raw: dict) -> bool:
