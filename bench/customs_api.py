@@ -42,7 +42,7 @@ def setup(database_url: str, *, migrate: bool = True):
     os.environ.update(
         DJANGO_SETTINGS_MODULE="portal.settings", DATABASE_URL=database_url, DEBUG="true", LOG_LEVEL="WARNING"
     )
-    from customs_bulk import ensure_database
+    from local_processes import ensure_database
 
     ensure_database(database_url)
     import django

@@ -29,23 +29,11 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    conn = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [parsed.path.lstrip("/")])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{parsed.path.lstrip("/")}"')
-    conn.close()
+sys.path.insert(0, str(ROOT / "bench"))
+from local_processes import ensure_database  # noqa: E402
 
 
 def seller(number: int = 0):
@@ -194,7 +182,7 @@ def drop_floors() -> None:
                 cursor.execute(f'DROP TABLE IF EXISTS "{prefix}{table}" CASCADE')
 
 
-CHECKS = ("clean_lists", "_batch_lookups", "_batch_problems", "fetch_documents", "match_fetched")
+CHECKS = ("clean_lists", "_batch_lookups", "_duplicates", "fetch_documents", "match_fetched")
 FLOOR_TABLES = ("customs_inventorylist", "customs_inventoryitem", "exchange_message", "portal_auditevent")
 
 

@@ -51,7 +51,7 @@ from urllib.parse import urlencode, urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from local_processes import free_port, wait_http  # noqa: E402
+from local_processes import ensure_database, free_port, wait_http  # noqa: E402
 
 VAR = ROOT / "var" / "bench-flow"
 TICK = os.sysconf("SC_CLK_TCK")
@@ -219,20 +219,6 @@ def configure(args, ports) -> dict:
     }
     os.environ.update(env)
     return env
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    conn = psycopg2.connect(urlunparse(parsed._replace(path="/postgres", query="")))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 def prepare(env: dict) -> None:

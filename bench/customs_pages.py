@@ -172,7 +172,7 @@ def main() -> None:
         DEBUG="true",
         LOG_LEVEL="WARNING",
     )
-    from customs_bulk import ensure_database
+    from local_processes import ensure_database
 
     ensure_database(args.database_url)
     import django

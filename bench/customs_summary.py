@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from customs_bulk import ensure_database, seller  # noqa: E402
+from customs_bulk import seller  # noqa: E402
+from local_processes import ensure_database  # noqa: E402
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CHUNK = 100_000

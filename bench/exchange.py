@@ -35,12 +35,11 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from local_processes import free_port, wait_http  # noqa: E402
+from local_processes import ensure_database, free_port, wait_http  # noqa: E402
 
 QUEUES = "default," + ",".join(f"exchange.{d}" for d in ("customs", "ciq", "safe", "tax", "commerce"))
 TYPE = "commerce.filing_status"
@@ -49,20 +48,6 @@ TYPE = "commerce.filing_status"
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg2
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    conn = psycopg2.connect(urlunparse(parsed._replace(path="/postgres")))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 class Processes:

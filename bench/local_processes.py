@@ -1,8 +1,24 @@
-"""What the benches that start the portal's processes share: a free local port, and waiting for a URL."""
+"""What the benches share: a database of their own, a free local port, and waiting for a URL."""
 
 import socket
 import time
 import urllib.request
+from urllib.parse import urlparse, urlunparse
+
+
+def ensure_database(url: str) -> None:
+    """Create the database ``url`` names if it is not there (a bench runs on a database of its own)."""
+    import psycopg2
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    conn = psycopg2.connect(urlunparse(parsed._replace(path="/postgres", query="")))
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
 
 
 def free_port() -> int:

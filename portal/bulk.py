@@ -367,9 +367,12 @@ def chunks(total: int, size: int | None = None):
     ``size`` rows when given; else inside ``copies_in_background`` ``PIPE_CHUNK`` rows (the database takes in
     one while the next is built), the first of more than one short (so that it starts early); else
     ``COPY_CHUNK``."""
-    piped = _pipe.get() is not None
-    first = size or (PIPE_FIRST if piped and total > PIPE_CHUNK else PIPE_CHUNK if piped else COPY_CHUNK)
-    start, size = 0, size or (PIPE_CHUNK if piped else COPY_CHUNK)
+    if not size:
+        size = PIPE_CHUNK if writes_in_background() else COPY_CHUNK
+        first = PIPE_FIRST if writes_in_background() and total > size else size
+    else:
+        first = size
+    start = 0
     while start < total:
         end = min(total, start + (first if start == 0 else size))
         yield start, end

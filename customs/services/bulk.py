@@ -127,18 +127,15 @@ def _orders_of_others(owner, platforms: list, orders: list) -> set[tuple[str, st
 
 
 def _batch_lookups(owner, heads: list[dict]) -> tuple[dict, set]:
-    """The queries of ``_batch_problems``: orders the seller's other lists hold, orders of others."""
+    """The queries of ``_order_problems``: orders the seller's other lists hold, orders of others."""
     orders = sorted({h.get("order_no") for h in heads if h.get("order_no")})
     sellers = sorted({h.get("ebc_code") for h in heads if h.get("ebc_code")})
     platforms = sorted({h.get("ebp_code") for h in heads if h.get("ebp_code")})
     return _orders_taken(owner, sellers, orders), _orders_of_others(owner, platforms, orders)
 
 
-def _batch_problems(heads: list[dict], looked_up: tuple[dict, set]) -> dict[int, list[Problem]]:
-    """Duplicates inside the batch, orders already declared by the seller's other lists, and orders that
-    belong to another enterprise (``looked_up``: ``_batch_lookups``, one query each whatever the number of
-    orders)."""
-    taken, others = looked_up
+def _duplicates(heads: list[dict]) -> dict[int, list[Problem]]:
+    """References and orders that appear twice inside the batch (no query)."""
     found: dict[int, list[Problem]] = {}
     first_cop, first_order = {}, {}
     for index, head in enumerate(heads):
@@ -156,16 +153,20 @@ def _batch_problems(heads: list[dict], looked_up: tuple[dict, set]) -> dict[int,
                 error("taken", "order_no", ORDER_IN_BATCH, no=order, first=first + 1, row=index + 1)
             )
         first_order.setdefault((head.get("ebc_code"), order), index)
-        if order in taken:
-            found.setdefault(index, []).append(
-                error("taken", "order_no", ORDER_TAKEN, no=order, other=taken[order])
-            )
-        if (head.get("ebp_code"), order) in others:
-            found.setdefault(index, []).append(
-                error(
-                    "other_enterprise", "order_no", OTHER_ENTERPRISE, no=order, platform=head.get("ebp_code")
-                )
-            )
+    return found
+
+
+def _order_problems(head: dict, looked_up: tuple[dict, set]) -> list[Problem]:
+    """The list's order already declared by another of the seller's lists, or another enterprise's
+    (``looked_up``: ``_batch_lookups``, one query each whatever the number of orders)."""
+    taken, others = looked_up
+    found, order = [], head.get("order_no")
+    if order in taken:
+        found.append(error("taken", "order_no", ORDER_TAKEN, no=order, other=taken[order]))
+    if (head.get("ebp_code"), order) in others:
+        found.append(
+            error("other_enterprise", "order_no", OTHER_ENTERPRISE, no=order, platform=head.get("ebp_code"))
+        )
     return found
 
 
@@ -213,7 +214,7 @@ def _create(*, owner, filer, by, rows, submit, in_parts) -> BulkResult:
         data, problems = prefill(rows[index] if isinstance(rows[index], dict) else {}, parties)
         prefilled.append(data)
         own_problems.append(problems)
-    batch = _Batch(owner, filer, by, parties, dxp_id, submit, timezone.now(), prefilled, own_problems)
+    batch = _Batch(owner, filer, by, parties, dxp_id, submit, timezone.now(), prefilled, own_problems, fresh)
     raw = [_raw_keys(data) for data in prefilled]
     ids = _in_parts(batch, raw) if in_parts and _parts_wanted(raw) else _whole(batch)
     result = BulkResult(unchanged=len(rows) - len(fresh))
@@ -235,6 +236,7 @@ class _Batch:
     now: object
     prefilled: list
     own_problems: list
+    rows: list  # the row of the batch as given of each list to create
 
 
 def _whole(b: _Batch) -> list[int]:
@@ -249,20 +251,30 @@ def _whole(b: _Batch) -> list[int]:
     ids = reserve_ids(InventoryList, len(checked))
     early = b.submit and _clean_so_far(b.own_problems, checked)
     message_ids = _enqueue(b.parties, checked, ids, b.dxp_id, b.now) if early else None
-    batch = _batch_problems(heads, looked_up)
+    duplicates = _duplicates(heads)
     matches = match_fetched(lists, fetched, at=b.now)
-    rejected: list[tuple[int, Problem]] = []
     for position, item in enumerate(checked):
-        item.problems = b.own_problems[position] + item.problems + batch.get(position, [])
+        item.problems = b.own_problems[position] + item.problems + duplicates.get(position, [])
+        item.problems += _order_problems(item.head, looked_up)
         item.problems += matches[position].problems  # C1–C7: stop a send, recorded on a draft
-        if _stopping(item.problems, b.submit):
-            rejected += [(position, p) for p in item.problems]
-    if rejected:
-        raise BatchRejected(rejected)
+    _refuse_on_errors(b, checked)
     if message_ids is None:
         message_ids = _enqueue(b.parties, checked, ids, b.dxp_id, b.now) if b.submit else [None] * len(ids)
     _insert(b.owner, b.filer, b.by, checked, ids, message_ids, b.submit, b.now, [c.problems for c in checked])
     return ids
+
+
+def _refuse_on_errors(b: _Batch, checked: list) -> None:
+    """``BatchRejected`` with every problem of each list that has a stopping one, keyed by the list's row in
+    the batch as given (rows already filed are not among ``checked``)."""
+    rejected = [
+        (b.rows[position], problem)
+        for position, item in enumerate(checked)
+        if _stopping(item.problems, b.submit)
+        for problem in item.problems
+    ]
+    if rejected:
+        raise BatchRejected(rejected)
 
 
 def _stopping(problems: list[Problem], submit: bool) -> bool:
@@ -336,14 +348,10 @@ def _in_parts(b: _Batch, raw: list[dict]) -> list[int]:
         writing = writing and not stop
         if writing:
             _write_part(b, part, checked, later, ids, outbox)
-    duplicates = _batch_problems([c.head for c in checked], ({}, set()))
-    rejected: list[tuple[int, Problem]] = []
+    duplicates = _duplicates([c.head for c in checked])
     for p, item in enumerate(checked):
         item.problems = b.own_problems[p] + item.problems + duplicates.get(p, []) + later[p]
-        if _stopping(item.problems, b.submit):
-            rejected += [(p, problem) for problem in item.problems]
-    if rejected:
-        raise BatchRejected(rejected)
+    _refuse_on_errors(b, checked)
     return ids
 
 
@@ -362,20 +370,6 @@ def _parts(order: list[int]):
 def _changed(head: dict, raw: dict) -> bool:
     """A key cleaning kept but wrote differently from what the reads went by."""
     return any(name in head and (head[name] or None) != raw[name] for name, _capitals in KEY_FIELDS)
-
-
-def _order_problems(head: dict, looked_up: tuple[dict, set]) -> list[Problem]:
-    """The order taken by another of the seller's lists, or another enterprise's (``_batch_problems``'s
-    second half, for one list)."""
-    taken, others = looked_up
-    found, order = [], head.get("order_no")
-    if order in taken:
-        found.append(error("taken", "order_no", ORDER_TAKEN, no=order, other=taken[order]))
-    if (head.get("ebp_code"), order) in others:
-        found.append(
-            error("other_enterprise", "order_no", OTHER_ENTERPRISE, no=order, platform=head.get("ebp_code"))
-        )
-    return found
 
 
 def _outbox(b: _Batch, keys: list[dict]) -> BulkOutbox:

@@ -230,3 +230,17 @@ def test_in_parts_keys_that_cleaning_changed_send_the_batch_through_whole(seller
     result = bulk(seller_user, rows(12))
     assert result.created == 12 and calls == [12]  # the parts gave up on C000007; whole, once
     assert InventoryList.objects.count() == 12 and Message.objects.count() == 12
+
+
+@pytest.mark.parametrize("parts", [False, True], ids=["whole", "in-parts"])
+def test_errors_name_the_rows_as_given_when_some_are_already_filed(seller_user, parts, request):
+    """Rows already filed are skipped, not checked: the errors of the others still name their own rows."""
+    if parts:
+        request.getfixturevalue("in_parts")
+    bulk(seller_user, rows(2))
+    batch = rows(2) + rows(6, start=2)  # rows 0 and 1 were filed above
+    batch[6]["net_weight"] = "9"
+    with pytest.raises(BatchRejected) as excinfo:
+        bulk(seller_user, batch)
+    assert [(i, p.code) for i, p in excinfo.value.problems if p.is_error] == [(6, "V3")]
+    assert set(excinfo.value.error_dict) == {"rows[6].net_weight"}
