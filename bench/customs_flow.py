@@ -8,8 +8,8 @@ created and migrated here), Redis (a db number of its own), the portal in produc
 
 1. Parties: a seller, its platform, its payment enterprise and its logistics enterprise, ACTIVE with customs
    codes and DXP ids. Each list's order (seller), payment receipt (payment enterprise) and waybill (logistics
-   enterprise) are filed and sent through the document services (``order_create`` … ``submit=True``), before
-   the clock starts; the bench waits until customs declared them all (2).
+   enterprise) are filed and sent through the documents' bulk path (``documents_create_bulk``, 10,000 per
+   batch), before the clock starts; the bench waits until customs declared them all (2).
 2. Submit (t0): the lists through the bulk path (``lists_create_bulk``, ``submit=True``, 10,000 per batch).
    Leg 1 ends when every list is CONCLUDED (399: declared, three documents matched, entered, concluded).
 3. Arrival: the logistics enterprise files CEB507 arrival reports (``parcel_report_create``, up to
@@ -333,54 +333,44 @@ def parties() -> dict:
     return found
 
 
-def file_documents(p: dict, n: int, chunk: int = 500) -> None:
-    """Order, payment receipt and waybill of each list, sent (CEB303/403/505): one thread per kind (each its
-    own connection, as three enterprises' systems would), ``chunk`` documents per transaction so the outbox
-    flushes once per type and sender per transaction."""
+def file_documents(p: dict, n: int, chunk: int = 10_000) -> None:
+    """Order, payment receipt and waybill of each list, sent (CEB303/403/505) through the documents' bulk
+    path (``documents_create_bulk``, what ``…/batch/`` calls), ``chunk`` per batch: one thread per kind, each
+    its own connection, as the seller's, the payment enterprise's and the carrier's systems would."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from customs import services
+    from customs.services import documents_create_bulk
+    from customs.services.documents import ORDERS, PAYMENTS, WAYBILLS
     from tests.customs.builders import order_head, order_item, payment_data, waybill_data
 
     def order(i):
-        services.order_create(
-            owner=p["seller"],
-            by=p["seller_user"],
-            head=order_head(order_no=f"FO{i:09d}"),
-            items=[order_item()],
-            submit=True,
-        )
+        return {**order_head(order_no=f"FO{i:09d}"), "items": [order_item()]}
 
     def payment(i):
-        services.payment_create(
-            owner=p["seller"],
-            by=p["payer_user"],
-            filer=p["payer"],
-            data=payment_data(order_no=f"FO{i:09d}", pay_no=f"FP{i:09d}"),
-            submit=True,
-        )
+        return payment_data(order_no=f"FO{i:09d}", pay_no=f"FP{i:09d}")
 
     def waybill(i):
-        services.waybill_create(
-            owner=p["logistics"],
-            by=p["logistics_user"],
-            data=waybill_data(logistics_no=f"FW{i:09d}"),
-            submit=True,
-        )
+        return waybill_data(logistics_no=f"FW{i:09d}")
 
-    def file(create):
+    filed_by = {
+        ORDERS: (p["seller"], p["seller_user"], order),
+        PAYMENTS: (p["seller"], p["payer_user"], payment),
+        WAYBILLS: (p["logistics"], p["logistics_user"], waybill),
+    }
+
+    def file(kind):
+        owner, user, row = filed_by[kind]
         try:
             for start in range(0, n, chunk):
-                with transaction.atomic():
-                    for i in range(start, min(n, start + chunk)):
-                        create(i)
+                rows = [row(i) for i in range(start, min(n, start + chunk))]
+                documents_create_bulk(kind, owner=owner, filer=None, by=user, rows=rows)
         finally:
             connection.close()
 
     with ThreadPoolExecutor(3) as pool:
-        for done in [pool.submit(file, create) for create in (order, payment, waybill)]:
+        for done in [pool.submit(file, kind) for kind in filed_by]:
             done.result()
 
 

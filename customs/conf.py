@@ -41,6 +41,9 @@ def contribute(base) -> dict:
         },
         "REQUEST_BODY_MAX_BYTES_BY_PATH": {
             "/api/v1/customs/inventory-lists/batch/": 40 * MB,
+            "/api/v1/customs/orders/batch/": 40 * MB,
+            "/api/v1/customs/payments/batch/": 40 * MB,
+            "/api/v1/customs/waybills/batch/": 40 * MB,
             "/api/v1/customs/imports/": upload,
             "/customs/imports/": upload,
         },

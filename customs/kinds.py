@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from customs import services
 from customs.choices import DocumentType
 from customs.models import InventoryList, Order, Payment, Waybill
+from customs.services import documents
 from customs.services.lists import HEAD_FIELDS, ITEM_FIELDS
 from customs.validation.specs import ORDER_HEAD, ORDER_ITEM, PAYMENT, WAYBILL
 
@@ -29,6 +30,9 @@ class DocumentKind:
     withdraw: Callable  # (doc, *, by, reason) -> document
     number: Callable  # doc -> the number people know it by
     head_fields: tuple
+    create_bulk: Callable  # (*, owner, by, rows, submit) -> BulkResult; up to 10,000 at once, all or nothing
+    batch_key: str  # what a batch request names its rows ({"orders": [...]}) and the answer too
+    batch_fields: tuple  # the business key each row of the answer shows, the BulkResult key's fields
     item_fields: tuple = ()
     as_party: bool = False  # the natural party may file it without an authorisation
 
@@ -39,6 +43,13 @@ class DocumentKind:
 
 def _names(fields) -> tuple:
     return tuple(spec.name for spec in fields.specs)
+
+
+def _bulk(kind: documents.Kind) -> Callable:
+    def create_bulk(*, owner, by, rows, submit):
+        return services.documents_create_bulk(kind, owner=owner, filer=None, by=by, rows=rows, submit=submit)
+
+    return create_bulk
 
 
 LISTS = DocumentKind(
@@ -52,6 +63,11 @@ LISTS = DocumentKind(
     withdraw=lambda doc, *, by, reason: services.list_withdraw(inventory=doc, by=by, reason=reason),
     number=lambda doc: doc.invt_no or doc.cop_no,
     head_fields=HEAD_FIELDS,
+    create_bulk=lambda *, owner, by, rows, submit: services.lists_create_bulk(
+        owner=owner, filer=None, by=by, rows=rows, submit=submit
+    ),
+    batch_key="lists",
+    batch_fields=("cop_no",),
     item_fields=ITEM_FIELDS,
 )
 ORDERS = DocumentKind(
@@ -65,6 +81,9 @@ ORDERS = DocumentKind(
     withdraw=lambda doc, *, by, reason: services.order_withdraw(order=doc, by=by, reason=reason),
     number=lambda doc: doc.order_no,
     head_fields=_names(ORDER_HEAD),
+    create_bulk=_bulk(documents.ORDERS),
+    batch_key="orders",
+    batch_fields=documents.ORDERS.unique,
     item_fields=_names(ORDER_ITEM),
     as_party=True,
 )
@@ -79,6 +98,9 @@ PAYMENTS = DocumentKind(
     withdraw=lambda doc, *, by, reason: services.payment_withdraw(payment=doc, by=by, reason=reason),
     number=lambda doc: doc.pay_no or doc.order_no,
     head_fields=_names(PAYMENT),
+    create_bulk=_bulk(documents.PAYMENTS),
+    batch_key="payments",
+    batch_fields=documents.PAYMENTS.unique,
     as_party=True,
 )
 WAYBILLS = DocumentKind(
@@ -92,5 +114,8 @@ WAYBILLS = DocumentKind(
     withdraw=lambda doc, *, by, reason: services.waybill_withdraw(waybill=doc, by=by, reason=reason),
     number=lambda doc: doc.logistics_no,
     head_fields=_names(WAYBILL),
+    create_bulk=_bulk(documents.WAYBILLS),
+    batch_key="waybills",
+    batch_fields=documents.WAYBILLS.unique,
 )
 KINDS = (LISTS, ORDERS, PAYMENTS, WAYBILLS)

@@ -285,7 +285,7 @@ def seed_customs(today: date | None = None) -> list[DemoAccount]:
     for agent, filer, user in ((False, seller, seller_user), (True, logistics, logistics_user)):
         batch = [row for row, flag in zip(rows, by_agent, strict=True) if flag == agent]
         result = services.lists_create_bulk(owner=seller, filer=filer, by=user, rows=batch, submit=False)
-        made.update({cop: pk for cop, pk, _created in result.lists})
+        made.update({cop: pk for cop, pk, _created in result.rows})
     ids = [made[row["cop_no"]] for row in rows]
     day_of = dict(zip(ids, day_of_row, strict=True))
     for index, state in enumerate(STATES):

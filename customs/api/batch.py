@@ -1,11 +1,13 @@
-"""``POST /api/v1/customs/inventory-lists/batch/``: up to 10,000 lists in one request, all or nothing.
+"""``POST /api/v1/customs/{inventory-lists,orders,payments,waybills}/batch/``: up to 10,000 documents of one
+kind in one request, all or nothing.
 
-The body is read as it came (``{"owner": id?, "submit": true, "lists": [{head…, "items": [...]}, …]}``):
-per-row DRF serializers would cost more than the whole bulk path, and ``customs.validation`` checks every
-value anyway. ``customs.services.lists_create_bulk`` does the rest in one transaction: one bad list refuses
-the batch with every error keyed ``lists[i].field`` (``lists[3].items[0].price``), nothing written; a list
-whose ``cop_no`` the owner already used is not created again and answers with its id, so a retried batch
-creates nothing twice and gets the same ids back.
+The body is read as it came (``{"owner": id?, "submit": true, "lists": [{head…, "items": [...]}, …]}``, the
+rows under ``orders``, ``payments`` or ``waybills`` for those): per-row DRF serializers would cost more than
+the whole bulk path, and ``customs.validation`` checks every value anyway. The kind's bulk service
+(``lists_create_bulk``, ``documents_create_bulk``) does the rest in one transaction: one bad row refuses the
+batch with every error keyed ``lists[i].field`` (``lists[3].items[0].price``), nothing written; a row whose
+business key (a list's ``cop_no``, an order's platform and number…) the owner already filed is not created
+again and answers with its id, so a retried batch creates nothing twice and gets the same ids back.
 """
 
 import json
@@ -16,7 +18,6 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
 from customs import services
-from customs.choices import DocumentType
 
 ROWS_KEY = "lists"
 
@@ -42,19 +43,34 @@ def _refuse(field: str, code: str, message: str):
     raise ValidationError({field: [ValidationError(message, code=code)]})
 
 
-def read_batch(body) -> tuple[object, bool, list]:
+def read_batch(body, rows_key: str = ROWS_KEY) -> tuple[object, bool, list]:
     """``(owner id, submit, rows)`` from the request body, or a 400 naming what is wrong with its shape."""
+    lists = rows_key == ROWS_KEY
     if not isinstance(body, dict):
-        _refuse(ROWS_KEY, "invalid", _("Send a JSON object with the lists under “lists”."))
-    rows = body.get(ROWS_KEY)
-    if not isinstance(rows, list) or not rows:
-        _refuse(ROWS_KEY, "required", _("Give at least one list under “lists”."))
-    if len(rows) > services.MAX_API_ROWS:
         _refuse(
-            ROWS_KEY,
+            rows_key,
+            "invalid",
+            _("Send a JSON object with the lists under “lists”.")
+            if lists
+            else _("Send a JSON object with the documents under “%(key)s”.") % {"key": rows_key},
+        )
+    rows = body.get(rows_key)
+    if not isinstance(rows, list) or not rows:
+        _refuse(
+            rows_key,
+            "required",
+            _("Give at least one list under “lists”.")
+            if lists
+            else _("Give at least one document under “%(key)s”.") % {"key": rows_key},
+        )
+    if len(rows) > services.MAX_API_ROWS:
+        limits = {"max": services.MAX_API_ROWS, "n": len(rows)}
+        _refuse(
+            rows_key,
             "too_many",
-            _("A batch may hold at most %(max)d lists; this one has %(n)d. Split it.")
-            % {"max": services.MAX_API_ROWS, "n": len(rows)},
+            _("A batch may hold at most %(max)d lists; this one has %(n)d. Split it.") % limits
+            if lists
+            else _("A batch may hold at most %(max)d documents; this one has %(n)d. Split it.") % limits,
         )
     submit = body.get("submit", True)
     if not isinstance(submit, bool):
@@ -73,30 +89,38 @@ def parse_owner_id(value) -> int | None:
     return value
 
 
-def renamed(exc: ValidationError) -> ValidationError:
+def renamed(exc: ValidationError, rows_key: str = ROWS_KEY) -> ValidationError:
     """The service's ``rows[i].field`` keys as the request names them: ``lists[i].field``."""
     return ValidationError(
         {
-            (ROWS_KEY + key[4:] if key.startswith("rows") else key): errors
+            (rows_key + key[4:] if key.startswith("rows") else key): errors
             for key, errors in exc.error_dict.items()
         }
     )
 
 
-def create_batch(*, user, body, owner_for) -> dict:
-    owner_id, submit, rows = read_batch(body)
-    owner = owner_for(user, owner_id, DocumentType.INVENTORY)
+def create_batch(*, user, body, owner_for, kind) -> dict:
+    """A batch of ``kind`` (``customs.kinds``) as the API takes and answers it: the rows under
+    ``kind.batch_key``, each answered with its index, business key (``kind.batch_fields``), id and whether
+    it was created."""
+    owner_id, submit, rows = read_batch(body, kind.batch_key)
+    owner = owner_for(user, owner_id, kind.document_type, as_party=kind.as_party)
     try:
-        result = services.lists_create_bulk(owner=owner, filer=None, by=user, rows=rows, submit=submit)
+        result = kind.create_bulk(owner=owner, by=user, rows=rows, submit=submit)
     except services.BatchRejected as exc:
-        raise renamed(exc) from None
+        raise renamed(exc, kind.batch_key) from None
     except ValidationError as exc:
-        raise renamed(exc) if hasattr(exc, "error_dict") else exc from None
+        raise renamed(exc, kind.batch_key) if hasattr(exc, "error_dict") else exc from None
     return {
         "created": result.created,
         "unchanged": result.unchanged,
-        "lists": [
-            {"index": i, "cop_no": cop, "id": pk, "created": created}
-            for i, (cop, pk, created) in enumerate(result.lists)
+        kind.batch_key: [
+            {
+                "index": i,
+                **dict(zip(kind.batch_fields, key if isinstance(key, tuple) else (key,), strict=True)),
+                "id": pk,
+                "created": created,
+            }
+            for i, (key, pk, created) in enumerate(result.rows)
         ],
     }

@@ -285,14 +285,21 @@ class CustomsTimelineEntrySerializer(serializers.Serializer):
     group_label = serializers.CharField()
 
 
-class BatchListSerializer(serializers.Serializer):
-    index = serializers.IntegerField(help_text="the list's position in the request (0-based)")
-    cop_no = serializers.CharField()
-    id = serializers.IntegerField()
-    created = serializers.BooleanField(help_text="false: a list with this cop_no was already there")
-
-
-class BatchResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    lists = BatchListSerializer(many=True)
+def batch_result(name: str, key: str, fields: tuple) -> type:
+    """The answer of a batch (``customs.api.batch.create_batch``), for the documentation: per row its
+    index, business key, id and whether it was created."""
+    row = type(
+        f"{name}Row",
+        (serializers.Serializer,),
+        {
+            "index": serializers.IntegerField(help_text="the row's position in the request (0-based)"),
+            **{f: serializers.CharField() for f in fields},
+            "id": serializers.IntegerField(),
+            "created": serializers.BooleanField(help_text="false: this document was already filed by you"),
+        },
+    )
+    return type(
+        name,
+        (serializers.Serializer,),
+        {"created": serializers.IntegerField(), "unchanged": serializers.IntegerField(), key: row(many=True)},
+    )

@@ -133,11 +133,27 @@ class CopyInput(serializers.Serializer):
     changes = ListUpdateInput(required=False, help_text="head fields to change (the order, the waybill)")
 
 
-class BatchInput(serializers.Serializer):
-    """Only for the documentation: the batch view reads the body itself (10,000 lists in one request)."""
-
-    owner = serializers.IntegerField(required=False, allow_null=True, help_text=OWNER_HELP)
-    submit = serializers.BooleanField(
-        required=False, default=True, help_text="send them (default) or save drafts"
+def batch_input(name: str, key: str, rows, help_text: str) -> type:
+    """Only for the documentation: the batch views read the body themselves (10,000 rows in one request)."""
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "__doc__": f"Up to 10,000 {key} in one request, all or nothing.",
+            "owner": serializers.IntegerField(required=False, allow_null=True, help_text=OWNER_HELP),
+            "submit": serializers.BooleanField(
+                required=False, default=True, help_text="send them (default) or save drafts"
+            ),
+            key: rows(many=True, help_text=help_text),
+        },
     )
-    lists = ListUpdateInput(many=True, help_text="up to 10,000 lists, each a head with its lines in items")
+
+
+BatchInput = batch_input(
+    "BatchInput", "lists", ListUpdateInput, "up to 10,000 lists, each a head with its lines in items"
+)
+OrderBatchInput = batch_input(
+    "OrderBatchInput", "orders", OrderUpdateInput, "up to 10,000 orders, each a head with its lines in items"
+)
+PaymentBatchInput = batch_input("PaymentBatchInput", "payments", PaymentUpdateInput, "up to 10,000 receipts")
+WaybillBatchInput = batch_input("WaybillBatchInput", "waybills", WaybillUpdateInput, "up to 10,000 waybills")

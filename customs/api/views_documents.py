@@ -4,7 +4,7 @@ Reads go through ``visible_to`` (the owner, a party named on the document, an ag
 officers): another enterprise's document is a 404. Writes are for enterprise users; the services decide who
 may file for whom (an agent only for sellers whose authorisation is in force) and answer field-level errors
 in the caller's language (400), refusals (403) and illegal transitions (409). The batch lives in
-``customs.api.batch``.
+``customs.api.batch``: ``batch/`` on each of the four takes up to 10,000 at once.
 """
 
 from django.core.exceptions import ValidationError
@@ -75,11 +75,25 @@ def owner_for(user, owner_id, document_type: str, *, as_party: bool = False):
     return owner
 
 
-def _schema(create, update, detail):
+BATCH = (
+    "Up to 10,000 {what} in one request, atomic: one bad row answers 400 with every error by index and "
+    "field (`{key}[3].{field}`) and nothing is written. Idempotent on {unique}: a retried batch creates "
+    "nothing twice and answers with the same ids (200 when nothing was new)."
+)
+
+
+def _schema(create, update, detail, batch, *, kind, what, unique, field):
+    key = kind.batch_key
+    result = out.batch_result(f"{batch.__name__[:-5]}Result", key, kind.batch_fields)
     return extend_schema_view(
         create=extend_schema(request=create, responses={201: detail, 403: REFUSED}),
         update=extend_schema(request=update, responses={200: detail, 409: CONFLICT}),
         partial_update=extend_schema(request=update, responses={200: detail, 409: CONFLICT}),
+        batch=extend_schema(
+            request=batch,
+            responses={201: result, 200: result, 403: REFUSED},
+            description=BATCH.format(what=what, key=key, unique=unique, field=field),
+        ),
     )
 
 
@@ -143,6 +157,11 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
         reason = self.action_input(inputs.CustomsReasonInput)["reason"]
         return self.answer(self.kind.withdraw(doc, by=request.user, reason=reason))
 
+    @action(detail=False, methods=["post"], parser_classes=[BatchJSONParser])
+    def batch(self, request):
+        result = create_batch(user=request.user, body=request.data, owner_for=owner_for, kind=self.kind)
+        return Response(result, status=status.HTTP_201_CREATED if result["created"] else status.HTTP_200_OK)
+
     @extend_schema(responses=out.CustomsTimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
@@ -150,7 +169,16 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
         return Response(out.CustomsTimelineEntrySerializer(entries, many=True).data)
 
 
-@_schema(inputs.OrderCreateInput, inputs.OrderUpdateInput, out.OrderSerializer)
+@_schema(
+    inputs.OrderCreateInput,
+    inputs.OrderUpdateInput,
+    out.OrderSerializer,
+    inputs.OrderBatchInput,
+    kind=kinds.ORDERS,
+    what="orders",
+    unique="the platform and order number (`ebp_code`, `order_no`)",
+    field="items[0].price",
+)
 class OrderViewSet(DocumentViewSet):
     """Orders (CEB303): filed by the seller, the platform the order names (``ebp_code``), or an agent."""
 
@@ -160,7 +188,16 @@ class OrderViewSet(DocumentViewSet):
     create_input, update_input = inputs.OrderCreateInput, inputs.OrderUpdateInput
 
 
-@_schema(inputs.PaymentCreateInput, inputs.PaymentUpdateInput, out.PaymentSerializer)
+@_schema(
+    inputs.PaymentCreateInput,
+    inputs.PaymentUpdateInput,
+    out.PaymentSerializer,
+    inputs.PaymentBatchInput,
+    kind=kinds.PAYMENTS,
+    what="payment receipts",
+    unique="the seller, order and transaction number (`ebc_code`, `order_no`, `pay_no`)",
+    field="charge",
+)
 class PaymentViewSet(DocumentViewSet):
     """Payment receipts (收款单, CEB403): by the seller, the payment enterprise it names, or an agent."""
 
@@ -170,7 +207,16 @@ class PaymentViewSet(DocumentViewSet):
     create_input, update_input = inputs.PaymentCreateInput, inputs.PaymentUpdateInput
 
 
-@_schema(inputs.WaybillCreateInput, inputs.WaybillUpdateInput, out.WaybillSerializer)
+@_schema(
+    inputs.WaybillCreateInput,
+    inputs.WaybillUpdateInput,
+    out.WaybillSerializer,
+    inputs.WaybillBatchInput,
+    kind=kinds.WAYBILLS,
+    what="waybills",
+    unique="the carrier and waybill number (`logistics_code`, `logistics_no`)",
+    field="gross_weight",
+)
 class WaybillViewSet(DocumentViewSet):
     """Waybills (CEB505): owned and filed by the logistics enterprise, or an agent it authorised."""
 
@@ -180,10 +226,19 @@ class WaybillViewSet(DocumentViewSet):
     create_input, update_input = inputs.WaybillCreateInput, inputs.WaybillUpdateInput
 
 
-@_schema(inputs.ListCreateInput, inputs.ListUpdateInput, out.ListSerializer)
+@_schema(
+    inputs.ListCreateInput,
+    inputs.ListUpdateInput,
+    out.ListSerializer,
+    inputs.BatchInput,
+    kind=kinds.LISTS,
+    what="lists",
+    unique="`cop_no`",
+    field="items[0].price",
+)
 class InventoryListViewSet(DocumentViewSet):
     """Inventory lists (申报清单, CEB603): by the seller or its agent; corrected and resubmitted after a
-    rejection, cancelled with a reason, copied into a new draft; ``batch/`` takes up to 10,000 at once."""
+    rejection, cancelled with a reason, copied into a new draft."""
 
     kind = kinds.LISTS
     filterset_class = ListFilter
@@ -233,15 +288,3 @@ class InventoryListViewSet(DocumentViewSet):
             inventory=inventory, by=request.user, cop_no=data["cop_no"], changes=changes
         )
         return self.answer(copied, code=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        request=inputs.BatchInput,
-        responses={201: out.BatchResultSerializer, 200: out.BatchResultSerializer},
-        description="Up to 10,000 lists in one request, atomic: one bad list answers 400 with every error "
-        "by index and field (`lists[3].items[0].price`) and nothing is written. Idempotent on `cop_no`: a "
-        "retried batch creates nothing twice and answers with the same ids (200 when nothing was new).",
-    )
-    @action(detail=False, methods=["post"], parser_classes=[BatchJSONParser])
-    def batch(self, request):
-        result = create_batch(user=request.user, body=request.data, owner_for=owner_for)
-        return Response(result, status=status.HTTP_201_CREATED if result["created"] else status.HTTP_200_OK)

@@ -2,6 +2,7 @@
 
 Documents (issue 11): ``order_*``, ``payment_*``, ``waybill_*`` (``customs.services.documents``),
 ``list_*`` (``customs.services.lists``), ``lists_create_bulk`` (``customs.services.bulk``),
+``documents_create_bulk`` (orders, receipts and waybills at volume, ``customs.services.bulk_documents``),
 ``parcel_report_*`` (``customs.services.reports``), ``lists_recheck`` (``customs.services.matching``),
 ``summary_*`` (``customs.services.summaries``); export declarations and their certificates are written by
 customs' answers (``customs.services.declarations``).
@@ -9,6 +10,7 @@ Who may file is decided in ``customs.services.authority``. Reference data: ``cus
 """
 
 from customs.services.bulk import MAX_API_ROWS, MAX_IMPORT_ROWS, BatchRejected, BulkResult, lists_create_bulk
+from customs.services.bulk_documents import documents_create_bulk
 from customs.services.documents import (
     order_create,
     order_submit,
@@ -42,6 +44,7 @@ __all__ = [
     "MAX_IMPORT_ROWS",
     "BatchRejected",
     "BulkResult",
+    "documents_create_bulk",
     "list_cancel",
     "list_copy",
     "list_create",

@@ -71,12 +71,13 @@ ORDER_IN_BATCH = gettext_noop(
 
 @dataclass
 class BulkResult:
-    """What a batch did: how many lists it created, how many it found already there (same ``cop_no``),
-    and per row ``(cop_no, list id, created?)`` in the order of the rows."""
+    """What a batch did: how many documents it created, how many it found already there (same ``cop_no``
+    for lists, same business key for the other documents), and per row ``(key, id, created?)`` in the order
+    of the rows."""
 
     created: int = 0
     unchanged: int = 0
-    lists: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
 
 
 class BatchRejected(ValidationError):
@@ -220,7 +221,7 @@ def _create(*, owner, filer, by, rows, submit, in_parts) -> BulkResult:
     result = BulkResult(unchanged=len(rows) - len(fresh))
     created = dict(zip(fresh, ids, strict=True))
     for index, cop in enumerate(cops):
-        result.lists.append((cop, created.get(index) or existing.get(cop), index in created))
+        result.rows.append((cop, created.get(index) or existing.get(cop), index in created))
     result.created = len(created)
     return result
 
@@ -270,14 +271,14 @@ def _refuse_on_errors(b: _Batch, checked: list) -> None:
     rejected = [
         (b.rows[position], problem)
         for position, item in enumerate(checked)
-        if _stopping(item.problems, b.submit)
+        if stopping(item.problems, b.submit)
         for problem in item.problems
     ]
     if rejected:
         raise BatchRejected(rejected)
 
 
-def _stopping(problems: list[Problem], submit: bool) -> bool:
+def stopping(problems: list[Problem], submit: bool) -> bool:
     return any(p.is_error for p in problems) if submit else bool(storable_errors(problems))
 
 
@@ -344,7 +345,7 @@ def _in_parts(b: _Batch, raw: list[dict]) -> list[int]:
         matches = match_fetched(lists, fetched, at=b.now)
         for k, (p, c) in enumerate(zip(part, cleaned, strict=True)):
             checked[p], later[p] = c, _order_problems(c.head, looked_up) + matches[k].problems
-        stop = any(_stopping(b.own_problems[p] + checked[p].problems + later[p], b.submit) for p in part)
+        stop = any(stopping(b.own_problems[p] + checked[p].problems + later[p], b.submit) for p in part)
         writing = writing and not stop
         if writing:
             _write_part(b, part, checked, later, ids, outbox)
@@ -365,6 +366,10 @@ def _parts(order: list[int]):
         yield order[start : start + size]
         start += size
         size *= 2
+
+
+def _list_type() -> int:
+    return ContentType.objects.get_for_model(InventoryList).pk
 
 
 def _changed(head: dict, raw: dict) -> bool:
@@ -476,14 +481,16 @@ def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now, prob
     list_rows.sort(key=_by_cop_no)
     insert_rows(InventoryList, list_rows)
     insert_rows(InventoryItem, item_rows)
-    insert_rows(AuditEvent, _audit_rows(owner, by, list_rows, status, now))
+    targets = [(row["id"], row["cop_no"]) for row in list_rows]
+    insert_rows(AuditEvent, audit_rows(owner, by, _list_type(), targets, status, now))
 
 
 _by_cop_no = itemgetter("cop_no")
 
 
-def _audit_rows(owner, by, list_rows, status, now) -> list[dict]:
-    """One CREATE event per list (to its first status), as ``audit`` would write it, without a model each."""
+def audit_rows(owner, by, target_type_id: int, targets: list[tuple[int, str]], status, now) -> list[dict]:
+    """One CREATE event per new document (``(id, what it is called)``) to its first status, as ``audit``
+    would write it, without a model each."""
     template = build_event(
         verb=AuditVerb.CREATE, actor=by, to_state=status, payload={"action": "bulk_create"}
     )
@@ -492,8 +499,8 @@ def _audit_rows(owner, by, list_rows, status, now) -> list[dict]:
     }
     base.update(
         at=now,
-        target_type_id=ContentType.objects.get_for_model(InventoryList).pk,
+        target_type_id=target_type_id,
         owner_org_id=owner.pk,
         payload=raw_json(AuditEvent, "payload", base["payload"]),
     )
-    return [{**base, "target_id": str(row["id"]), "target_repr": row["cop_no"][:200]} for row in list_rows]
+    return [{**base, "target_id": str(pk), "target_repr": name[:200]} for pk, name in targets]

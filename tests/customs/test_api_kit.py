@@ -69,7 +69,7 @@ def withdrawn(withdraw):
     return lambda kit, doc: withdraw(doc, kit.owner)
 
 
-def document_actions(submit, withdraw, create_data, update_data):
+def document_actions(submit, withdraw, create_data, update_data, batch_key):
     return (
         Action(
             "create",
@@ -110,6 +110,16 @@ def document_actions(submit, withdraw, create_data, update_data):
             expect={"status": "WITHDRAWN"},
         ),
         Action("timeline", method="get", many=True, shape=TIMELINE, roles=(Role.ENTERPRISE_ADMIN, *OFFICER)),
+        Action(
+            "batch",
+            data=lambda kit, doc: {batch_key: [create_data(kit), create_data(kit)]},
+            status=201,
+            roles=WRITERS,
+            forbidden=OFFICER,
+            always_legal="a batch creates new documents (those already filed are answered, not changed)",
+            shape={"created", "unchanged", batch_key},
+            expect={"created": 2, "unchanged": 0},
+        ),
     )
 
 
@@ -137,6 +147,7 @@ class TestOrdersApi(SentToOfficers, ScopedApiTests):
         lambda doc, by: services.order_withdraw(order=doc, by=by),
         _order_data,
         _order_data,
+        "orders",
     )
 
     def make(self, owner):
@@ -169,6 +180,7 @@ class TestPaymentsApi(SentToOfficers, ScopedApiTests):
         lambda doc, by: services.payment_withdraw(payment=doc, by=by),
         _payment_data,
         _payment_data,
+        "payments",
     )
 
     def make(self, owner):
@@ -204,6 +216,7 @@ class TestWaybillsApi(SentToOfficers, ScopedApiTests):
         lambda doc, by: services.waybill_withdraw(waybill=doc, by=by),
         _waybill_data,
         _waybill_data,
+        "waybills",
     )
 
     def make(self, owner):
@@ -297,6 +310,7 @@ class TestInventoryListsApi(SentToOfficers, ScopedApiTests):
             lambda doc, by: services.list_withdraw(inventory=doc, by=by),
             _list_data,
             _list_data,
+            "lists",
         ),
         Action(
             "resubmit",
@@ -325,16 +339,6 @@ class TestInventoryListsApi(SentToOfficers, ScopedApiTests):
             forbidden=OFFICER,
             always_legal="any list the caller sees can be copied into a new draft",
             expect={"status": "DRAFT"},
-        ),
-        Action(
-            "batch",
-            data=lambda kit, doc: {"lists": [_list_data(kit), _list_data(kit)]},
-            status=201,
-            roles=WRITERS,
-            forbidden=OFFICER,
-            always_legal="a batch creates new lists (those already there are answered, not changed)",
-            shape={"created", "unchanged", "lists"},
-            expect={"created": 2, "unchanged": 0},
         ),
     )
 

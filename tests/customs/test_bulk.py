@@ -32,7 +32,7 @@ def test_a_batch_creates_lists_lines_messages_and_audit(seller_user, django_capt
     with django_capture_on_commit_callbacks() as callbacks:
         result = bulk(seller_user, batch)
     assert (result.created, result.unchanged) == (3, 0)
-    assert [cop for cop, _pk, created in result.lists] == ["C000000", "C000001", "C000002"]
+    assert [cop for cop, _pk, created in result.rows] == ["C000000", "C000001", "C000002"]
     lists = list(InventoryList.objects.order_by("cop_no"))
     assert [x.status for x in lists] == [DocStatus.SUBMITTED] * 3
     assert all(x.message_id and x.submitted_at and x.ebc_code == "3301960001" for x in lists)
@@ -73,7 +73,7 @@ def test_a_retried_batch_creates_nothing_twice(seller_user):
     first = bulk(seller_user, rows(4))
     again = bulk(seller_user, rows(6))  # the same four and two more
     assert (first.created, again.created, again.unchanged) == (4, 2, 4)
-    assert [pk for _c, pk, _n in again.lists][:4] == [pk for _c, pk, _n in first.lists]
+    assert [pk for _c, pk, _n in again.rows][:4] == [pk for _c, pk, _n in first.rows]
     assert InventoryList.objects.count() == 6 and Message.objects.count() == 6
 
 
@@ -193,7 +193,7 @@ def in_parts(monkeypatch):
 def test_in_parts_the_batch_is_written_as_whole(seller_user, in_parts):
     batch = rows(17)[::-1]  # written in reference order whatever the order given
     result = bulk(seller_user, batch)
-    assert result.created == 17 and [c for c, _pk, _new in result.lists] == [r["cop_no"] for r in batch]
+    assert result.created == 17 and [c for c, _pk, _new in result.rows] == [r["cop_no"] for r in batch]
     lists = InventoryList.objects.select_related("message").order_by("cop_no")
     assert [x.cop_no for x in lists] == sorted(r["cop_no"] for r in batch)
     assert all(x.message.business_key == f"LIST:{x.ebc_code}:{x.cop_no}:1" for x in lists)

@@ -92,7 +92,7 @@ def test_a_digest_counts_a_sellers_rejections(seller_user):
         by=seller_user,
         rows=[list_row(cop_no=f"C{i}", order_no=f"O{i}") for i in range(3)],
     )
-    messages = [InventoryList.objects.get(pk=pk).message for _c, pk, _n in lists.lists]
+    messages = [InventoryList.objects.get(pk=pk).message for _c, pk, _n in lists.rows]
     ingest(*[receipt(m, "100", "V1") for m in messages])
     (note,) = Notification.objects.filter(recipient=seller_user)
     assert note.title == "海关退回了您的3份申报清单"  # in the recipient's language
@@ -181,7 +181,7 @@ def test_a_receipt_batch_needs_the_same_queries_for_10_or_100_lists(seller_user,
     result = services.lists_create_bulk(
         owner=seller_user.organisation, filer=seller_user.organisation, by=seller_user, rows=rows
     )
-    messages = [x.message for x in InventoryList.objects.filter(pk__in=[pk for _c, pk, _n in result.lists])]
+    messages = [x.message for x in InventoryList.objects.filter(pk__in=[pk for _c, pk, _n in result.rows])]
     batch = [receipt(m, "120", invtNo=f"29012025E{i:09d}") for i, m in enumerate(messages)]
     with CaptureQueriesContext(connection) as captured:
         counts = ingest(*batch)

@@ -107,7 +107,7 @@ class Command(BaseCommand):
                 result = lists_create_bulk(
                     owner=org, filer=org, by=user, rows=rows, submit=False, max_rows=MAX_IMPORT_ROWS
                 )
-                ids += [pk for _, pk, created in result.lists if created]
+                ids += [pk for _, pk, created in result.rows if created]
         moved = self._to_states(ids, states, month, rnd)
         self.stdout.write(
             f"{len(ids)} lists of {len(sellers)} sellers, {len(destinations)} destinations, {len(goods)} HS "
