@@ -354,14 +354,13 @@ def file_documents(p: dict, n: int, chunk: int = 10_000) -> None:
     def waybill(i):
         return waybill_data(logistics_no=f"FW{i:09d}")
 
-    filed_by = {
-        ORDERS: (p["seller"], p["seller_user"], order),
-        PAYMENTS: (p["seller"], p["payer_user"], payment),
-        WAYBILLS: (p["logistics"], p["logistics_user"], waybill),
-    }
+    filed_by = (
+        (ORDERS, p["seller"], p["seller_user"], order),
+        (PAYMENTS, p["seller"], p["payer_user"], payment),
+        (WAYBILLS, p["logistics"], p["logistics_user"], waybill),
+    )
 
-    def file(kind):
-        owner, user, row = filed_by[kind]
+    def file(kind, owner, user, row):
         try:
             for start in range(0, n, chunk):
                 rows = [row(i) for i in range(start, min(n, start + chunk))]
@@ -370,7 +369,7 @@ def file_documents(p: dict, n: int, chunk: int = 10_000) -> None:
             connection.close()
 
     with ThreadPoolExecutor(3) as pool:
-        for done in [pool.submit(file, kind) for kind in filed_by]:
+        for done in [pool.submit(file, *how) for how in filed_by]:
             done.result()
 
 

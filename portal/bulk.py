@@ -39,12 +39,13 @@ import queue
 import sys
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from operator import itemgetter
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, connection, models
+from django.db import DatabaseError, connection, connections, models
 from django.utils import timezone
 
 COPY_CHUNK = 20_000  # rows per COPY statement (bounds the buffer held in memory)
@@ -252,10 +253,12 @@ def copy_csv(table: str, columns: list[str], text: str) -> None:
 
 class _CopyPipe:
     """The writer thread of ``copies_in_background``: runs the COPY statements it is handed, in order, on
-    the caller's connection, and keeps the first error (the statements after it are skipped)."""
+    the caller's connection, and keeps the first error (the statements after it are skipped). It also runs
+    functions handed to it (``reads_in_background``) with the caller's Django connection as its own."""
 
-    def __init__(self, raw_connection):
+    def __init__(self, raw_connection, django_connection):
         self.raw, self.queue, self.error = raw_connection, queue.SimpleQueue(), None
+        self.django = django_connection
         self.thread = threading.Thread(target=self._run, name="copy-pipe", daemon=True)
         self.thread.start()
 
@@ -263,10 +266,19 @@ class _CopyPipe:
         if self.error is None:
             self.queue.put((sql, text))
 
+    def call(self, fn) -> Future:
+        future: Future = Future()
+        self.queue.put(_Call(fn, future))
+        return future
+
     def _run(self) -> None:
+        connections[self.django.alias] = self.django  # this thread's queries go to the caller's connection
         while (job := self.queue.get()) is not None:
             if isinstance(job, threading.Event):  # drain(): all before it have run
                 job.set()
+                continue
+            if isinstance(job, _Call):
+                job.run(self.error)
                 continue
             if self.error is not None:
                 continue
@@ -293,6 +305,22 @@ class _CopyPipe:
         if self.error is not None:
             with connection.wrap_database_errors:
                 raise self.error
+
+
+class _Call:
+    def __init__(self, fn, future: Future):
+        self.fn, self.future = fn, future
+
+    def run(self, error) -> None:
+        if not self.future.set_running_or_notify_cancel():
+            return
+        if error is not None:  # a COPY before it failed: the transaction is aborted
+            self.future.set_exception(error)
+            return
+        try:
+            self.future.set_result(self.fn())
+        except BaseException as exc:  # handed to the caller by future.result()
+            self.future.set_exception(exc)
 
 
 _pipe: ContextVar["_CopyPipe | None"] = ContextVar("copy_pipe", default=None)
@@ -341,11 +369,14 @@ def copies_in_background():
     if not connection.in_atomic_block:
         raise RuntimeError("copies_in_background must run inside the caller's transaction")
     connection.ensure_connection()
-    pipe = _CopyPipe(connection.connection)
+    caller = connections[connection.alias]
+    caller.inc_thread_sharing()  # the writer thread runs reads_in_background's queries on it
+    pipe = _CopyPipe(connection.connection, caller)
     token = _pipe.set(pipe)
 
     def drain_first(execute, sql, params, many, context):
-        pipe.drain()
+        if threading.current_thread() is not pipe.thread:
+            pipe.drain()
         return execute(sql, params, many, context)
 
     try:
@@ -357,9 +388,24 @@ def copies_in_background():
     finally:
         _pipe.reset(token)
         pipe.close()
+        caller.dec_thread_sharing()
         if pipe.error is None:  # Django's deferred checks back for the rest of the transaction (after a
             with suppress(DatabaseError), connection.cursor() as cursor:  # database error it is aborted)
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def reads_in_background(fn):
+    """Run ``fn`` — queries through Django, nothing else of the caller's state — on the writer thread of
+    ``copies_in_background``, after the statements handed over before it, while this thread goes on; the
+    answer is a ``Future`` (``done()``, ``result()`` raising ``fn``'s error). Its queries run on the
+    caller's connection and in its transaction, so the caller's own queries wait for it as for a COPY.
+    Elsewhere (SQLite, or outside the block) ``fn`` runs at once and the future is already done."""
+    pipe = _pipe.get()
+    if pipe is not None:
+        return pipe.call(fn)
+    future: Future = Future()
+    future.set_result(fn())
+    return future
 
 
 def chunks(total: int, size: int | None = None):

@@ -51,6 +51,7 @@ from portal.bulk import (
     gc_paused,
     insert_rows,
     raw_json,
+    reads_in_background,
     reserve_ids,
     writes_in_background,
 )
@@ -327,33 +328,50 @@ def _parts_wanted(raw: list[dict]) -> bool:
 def _in_parts(b: _Batch, raw: list[dict]) -> list[int]:
     """Read by the keys as given (one query each, whatever the rows), then clean, check and — while no part
     has failed — write the batch part by part in reference order: PostgreSQL takes in one part's rows while
-    the next is cleaned. Every part is checked even after one failed, and any error refuses the whole
-    batch (the transaction is rolled back), with the same problems, in the same order, as ``_whole``."""
+    the next is cleaned. The reads run on the writer thread (``reads_in_background``) while the first
+    parts are cleaned. Every part is checked even after one failed, and any error refuses the whole batch
+    (the transaction is rolled back), with the same problems, in the same order, as ``_whole``."""
     n = len(b.prefilled)
-    looked_up, fetched = _batch_lookups(b.owner, raw), fetch_documents(raw)
-    ids = reserve_ids(InventoryList, n)
+    if not n:
+        return []  # every list of the batch was filed before
     order = sorted(range(n), key=lambda p: raw[p]["cop_no"] or "")
-    outbox = _outbox(b, [raw[p] for p in order]) if b.submit else None
+    reads = reads_in_background(partial(_reads, b, raw, order))
     checked: list = [None] * n
     later: list = [None] * n  # the order and C1–C7 problems, added after the duplicates inside the batch
-    writing = True
-    for part in _parts(order):
+    writing, cleaned_parts = True, []
+    parts = list(_parts(order))
+    for number, part in enumerate(parts):
         cleaned = clean_lists([b.prefilled[p] for p in part])
         if any(_changed(c.head, raw[p]) for p, c in zip(part, cleaned, strict=True)):
             raise _KeysChanged
-        lists = [{**c.head, "items": c.items} for c in cleaned]
-        matches = match_fetched(lists, fetched, at=b.now)
-        for k, (p, c) in enumerate(zip(part, cleaned, strict=True)):
-            checked[p], later[p] = c, _order_problems(c.head, looked_up) + matches[k].problems
-        stop = any(stopping(b.own_problems[p] + checked[p].problems + later[p], b.submit) for p in part)
-        writing = writing and not stop
-        if writing:
-            _write_part(b, part, checked, later, ids, outbox)
+        cleaned_parts.append((part, cleaned))
+        if not reads.done() and number + 1 < len(parts):
+            continue  # the next part is cleaned while the reads run
+        looked_up, fetched, ids, outbox = reads.result()
+        for part, cleaned in cleaned_parts:
+            lists = [{**c.head, "items": c.items} for c in cleaned]
+            matches = match_fetched(lists, fetched, at=b.now)
+            for k, (p, c) in enumerate(zip(part, cleaned, strict=True)):
+                checked[p], later[p] = c, _order_problems(c.head, looked_up) + matches[k].problems
+            stop = any(stopping(b.own_problems[p] + checked[p].problems + later[p], b.submit) for p in part)
+            writing = writing and not stop
+            if writing:
+                _write_part(b, part, checked, later, ids, outbox)
+        cleaned_parts.clear()
     duplicates = _duplicates([c.head for c in checked])
     for p, item in enumerate(checked):
         item.problems = b.own_problems[p] + item.problems + duplicates.get(p, []) + later[p]
     _refuse_on_errors(b, checked)
     return ids
+
+
+def _reads(b: _Batch, raw: list[dict], order: list[int]) -> tuple:
+    """What the parts are checked and written with, read by the keys as given: the batch's orders taken or
+    another enterprise's, C1–C7's documents, the lists' ids, the outbox's live keys and ids."""
+    looked_up, fetched = _batch_lookups(b.owner, raw), fetch_documents(raw)
+    ids = reserve_ids(InventoryList, len(raw))
+    outbox = _outbox(b, [raw[p] for p in order]) if b.submit else None
+    return looked_up, fetched, ids, outbox
 
 
 def _parts(order: list[int]):

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from customs.models import Currency
 from exchange.models import Message
-from portal.bulk import Keys, copies_in_background, gc_paused, insert_rows, reserve_ids, update_rows
+from portal.bulk import (
+    Keys,
+    copies_in_background,
+    gc_paused,
+    insert_rows,
+    reads_in_background,
+    reserve_ids,
+    update_rows,
+)
 from tests.services import postgres_in_use
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +225,35 @@ def test_background_copies_check_foreign_keys_at_once_then_defer_again(enterpris
 def test_background_copies_need_the_callers_transaction():
     with pytest.raises(RuntimeError), copies_in_background():
         pass
+
+
+def test_reads_in_background_run_after_the_copies_before_them(enterprise):
+    """A function handed to ``reads_in_background`` sees the rows the COPYs before it wrote (the same
+    transaction), runs on the writer thread on PostgreSQL (at once elsewhere), and its result comes back
+    through the future; this thread's next query waits for it."""
+    import threading
+
+    def count():
+        return Message.objects.filter(business_key__startswith="R").count(), threading.current_thread()
+
+    with transaction.atomic(), copies_in_background():
+        insert_rows(Message, _message_rows(enterprise, [f"R{i}" for i in range(1200)]), chunk=500)
+        future = reads_in_background(count)
+        assert Message.objects.filter(business_key="R0").exists()  # waits for the read before it
+        assert future.done()
+        seen, thread = future.result()
+    assert seen == 1200
+    assert (thread is threading.current_thread()) == (not postgres_in_use())
+    assert reads_in_background(lambda: 7).result() == 7  # outside the block: at once
+
+
+def test_an_error_in_a_background_read_is_raised_by_its_result(enterprise):
+    from django.db import DatabaseError
+
+    def broken():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM exchange_message")
+
+    with pytest.raises(DatabaseError), transaction.atomic(), copies_in_background():
+        reads_in_background(broken).result()
+    assert not Message.objects.exists()  # the connection is usable afterwards
