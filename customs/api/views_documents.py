@@ -20,6 +20,7 @@ from customs.api import inputs
 from customs.api.batch import BatchJSONParser, create_batch
 from customs.api.filtersets import ListFilter, OrderFilter, PaymentFilter, WaybillFilter
 from customs.api.pagination import KeysetPagination
+from customs.api.xml_batch import BatchTextXMLParser, BatchXMLParser
 from customs.models import authorising_sellers
 from customs.selectors.pages import documents_visible_to
 from customs.services.common import values_of
@@ -78,11 +79,13 @@ def owner_for(user, owner_id, document_type: str, *, as_party: bool = False):
 BATCH = (
     "Up to 10,000 {what} in one request, atomic: one bad row answers 400 with every error by index and "
     "field (`{key}[3].{field}`) and nothing is written. Idempotent on {unique}: a retried batch creates "
-    "nothing twice and answers with the same ids (200 when nothing was new)."
+    "nothing twice and answers with the same ids (200 when nothing was new). The body may instead be a CEB "
+    "file ({ceb}, one or many business nodes) sent as `application/xml`, with `owner` and `submit` as query "
+    "parameters; it is parsed with DTDs, entities and external references refused."
 )
 
 
-def _schema(create, update, detail, batch, *, kind, what, unique, field):
+def _schema(create, update, detail, batch, *, kind, what, unique, field, ceb):
     key = kind.batch_key
     result = out.batch_result(f"{batch.__name__[:-5]}Result", key, kind.batch_fields)
     return extend_schema_view(
@@ -92,7 +95,7 @@ def _schema(create, update, detail, batch, *, kind, what, unique, field):
         batch=extend_schema(
             request=batch,
             responses={201: result, 200: result, 403: REFUSED},
-            description=BATCH.format(what=what, key=key, unique=unique, field=field),
+            description=BATCH.format(what=what, key=key, unique=unique, field=field, ceb=ceb),
         ),
     )
 
@@ -157,7 +160,9 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
         reason = self.action_input(inputs.CustomsReasonInput)["reason"]
         return self.answer(self.kind.withdraw(doc, by=request.user, reason=reason))
 
-    @action(detail=False, methods=["post"], parser_classes=[BatchJSONParser])
+    @action(
+        detail=False, methods=["post"], parser_classes=[BatchJSONParser, BatchXMLParser, BatchTextXMLParser]
+    )
     def batch(self, request):
         result = create_batch(user=request.user, body=request.data, owner_for=owner_for, kind=self.kind)
         return Response(result, status=status.HTTP_201_CREATED if result["created"] else status.HTTP_200_OK)
@@ -175,6 +180,7 @@ class DocumentViewSet(ServiceActionMixin, ScopedModelViewSet):
     out.OrderSerializer,
     inputs.OrderBatchInput,
     kind=kinds.ORDERS,
+    ceb="CEB303",
     what="orders",
     unique="the platform and order number (`ebp_code`, `order_no`)",
     field="items[0].price",
@@ -194,6 +200,7 @@ class OrderViewSet(DocumentViewSet):
     out.PaymentSerializer,
     inputs.PaymentBatchInput,
     kind=kinds.PAYMENTS,
+    ceb="CEB403",
     what="payment receipts",
     unique="the seller, order and transaction number (`ebc_code`, `order_no`, `pay_no`)",
     field="charge",
@@ -213,6 +220,7 @@ class PaymentViewSet(DocumentViewSet):
     out.WaybillSerializer,
     inputs.WaybillBatchInput,
     kind=kinds.WAYBILLS,
+    ceb="CEB505",
     what="waybills",
     unique="the carrier and waybill number (`logistics_code`, `logistics_no`)",
     field="gross_weight",
@@ -232,6 +240,7 @@ class WaybillViewSet(DocumentViewSet):
     out.ListSerializer,
     inputs.BatchInput,
     kind=kinds.LISTS,
+    ceb="CEB603",
     what="lists",
     unique="`cop_no`",
     field="items[0].price",

@@ -162,3 +162,116 @@ def test_the_openapi_documents_the_three_batches(seller_api):
 def test_the_batch_paths_have_their_own_body_cap(settings):
     for name in ("orders", "payments", "waybills"):
         assert settings.REQUEST_BODY_MAX_BYTES_BY_PATH[f"/api/v1/customs/{name}/batch/"] >= 30 * 2**20
+
+
+# --- CEB XML bodies -----------------------------------------------------------------------------------------
+def ceb(message_type: str, payloads_, prolog: bytes = b"") -> bytes:
+    """A CEB file of these payloads as the portal itself sends them (guid, BaseTransfer and all)."""
+    from types import SimpleNamespace
+
+    from exchange.payloads import ceb_body
+
+    messages = [SimpleNamespace(payload=p, message_id=f"G{i:035d}") for i, p in enumerate(payloads_)]
+    sender = SimpleNamespace(code="91330100MA2XXXXX0X", name_cn="发送方")
+    body = ceb_body(
+        envelope_id="E1", message_type=message_type, messages=messages, sender=sender, dxp_id="DXP1"
+    )
+    return body.replace(b"<?xml version='1.0' encoding='UTF-8'?>", prolog) if prolog else body
+
+
+def order_payloads(n, start=0, **head):
+    from types import SimpleNamespace
+
+    from customs.payloads import order_payload
+
+    return [
+        order_payload(
+            SimpleNamespace(**order_head(order_no=f"SO-X{i:05d}", **head), note="", order_type="E"),
+            [SimpleNamespace(**order_item(), gnum=1, item_describe="", bar_code="", note="")],
+        )
+        for i in range(start, start + n)
+    ]
+
+
+def test_a_ceb303_file_of_many_orders_is_a_batch(seller_api):
+    body = ceb("CEB303Message", order_payloads(3))
+    response = seller_api.post(ORDERS, body, content_type="application/xml")
+    assert response.status_code == 201, response.json()
+    assert [r["order_no"] for r in response.json()["orders"]] == [f"SO-X{i:05d}" for i in range(3)]
+    order = Order.objects.get(order_no="SO-X00001")
+    assert order.status == "SUBMITTED" and order.items.get().item_no == "SKU-1"
+    again = seller_api.post(ORDERS + "?submit=false", body, content_type="text/xml")
+    assert again.status_code == 200 and again.json()["unchanged"] == 3
+
+
+def test_a_bad_node_in_a_ceb_file_is_named_by_its_position(seller_api):
+    bad = order_payloads(3)
+    bad[1]["parts"][1]["fields"] = [
+        f if f[0] != "price" else ["price", "abc"] for f in bad[1]["parts"][1]["fields"]
+    ]
+    response = seller_api.post(ORDERS, ceb("CEB303Message", bad), content_type="application/xml")
+    assert response.status_code == 400
+    assert {e["field"] for e in response.json()["errors"]} >= {"orders[1].items[0].price"}
+    assert Order.objects.count() == 0
+
+
+BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+)
+XXE = b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize("prolog", [BOMB, XXE], ids=["entity-expansion", "external-entity"])
+def test_a_hostile_ceb_file_is_refused_before_anything(seller_api, prolog):
+    response = seller_api.post(
+        ORDERS, ceb("CEB303Message", order_payloads(1), prolog), content_type="application/xml"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "dtd"
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [(b"<not-closed", "xml_broken"), (b"", "required"), (b"<CEB303Message/>", "required")],
+    ids=["broken", "empty", "no-nodes"],
+)
+def test_a_ceb_file_that_is_not_a_batch_says_why(seller_api, body, code):
+    response = seller_api.post(
+        ORDERS, body, content_type="application/xml", headers={"accept-language": "en"}
+    )
+    assert response.status_code == 400 and response.json()["code"] == code, response.json()
+
+
+def test_receipts_waybills_and_lists_come_as_ceb_files_too(seller, seller_user, payer, logistics, api_as):
+    from types import SimpleNamespace
+
+    from customs.models import InventoryList
+    from customs.payloads import payment_payload, waybill_payload
+    from tests.customs.imports_kit import ceb603
+
+    receipts = [
+        payment_payload(SimpleNamespace(**payment_data(order_no=f"SO-{i}", pay_no=f"P-{i}"), note=""))
+        for i in range(2)
+    ]
+    paid = api_as(user_of(payer)).post(
+        f"/api/v1/customs/payments/batch/?owner={seller.pk}",
+        ceb("CEB403Message", receipts),
+        content_type="application/xml",
+    )
+    assert paid.status_code == 201, paid.json()
+    assert Payment.objects.get(pay_no="P-1").accounting_date.isoformat().startswith("2025-03-02")
+    bills = [
+        waybill_payload(SimpleNamespace(**waybill_data(logistics_no=f"WB-{i}"), note="", ebc_telephone=""))
+        for i in range(2)
+    ]
+    shipped = api_as(user_of(logistics)).post(
+        "/api/v1/customs/waybills/batch/", ceb("CEB505Message", bills), content_type="application/xml"
+    )
+    assert shipped.status_code == 201 and Waybill.objects.count() == 2
+    give_standing(seller)
+    lists = api_as(seller_user).post(
+        "/api/v1/customs/inventory-lists/batch/", ceb603(2), content_type="application/xml"
+    )
+    assert lists.status_code == 201, lists.json()
+    assert InventoryList.objects.count() == 2
