@@ -172,21 +172,18 @@ def _order_problems(head: dict, looked_up: tuple[dict, set]) -> list[Problem]:
     return found
 
 
+def refuse_too_many(message: str, max_rows: int, n: int):
+    """The batch's refusal before anything is read: ``message`` (translated) says the limit and the count."""
+    raise ValidationError({"rows": [ValidationError(message % {"max": max_rows, "n": n}, code="too_many")]})
+
+
 def lists_create_bulk(
     *, owner, filer, by, rows: list[dict], submit: bool = True, max_rows: int = MAX_API_ROWS
 ) -> BulkResult:
     """Create (and send, when ``submit``) many inventory lists at once; all or nothing; see the module."""
     if len(rows) > max_rows:
-        raise ValidationError(
-            {
-                "rows": [
-                    ValidationError(
-                        _("A batch may hold at most %(max)d lists; this one has %(n)d. Split it.")
-                        % {"max": max_rows, "n": len(rows)},
-                        code="too_many",
-                    )
-                ]
-            }
+        refuse_too_many(
+            _("A batch may hold at most %(max)d lists; this one has %(n)d. Split it."), max_rows, len(rows)
         )
     in_parts, retried = True, False
     while True:
@@ -469,19 +466,7 @@ def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now, prob
     ``cop_no``, so two batches of one seller that share references wait for each other in the same order
     (the loser retries and finds them unchanged) instead of deadlocking."""
     status = DocStatus.SUBMITTED if submit else DocStatus.DRAFT
-    user_id = getattr(by, "pk", None)
-    shared = {
-        "owner_id": owner.pk,
-        "filer_id": filer.pk,
-        "status": status,
-        "status_changed_at": now,
-        "app_type": "1",
-        "submitted_at": now if submit else None,
-        "created_at": now,
-        "updated_at": now,
-        "created_by_id": user_id,
-        "updated_by_id": user_id,
-    }
+    shared = new_document_columns(owner, filer, by, status, now)
     no_checks = raw_json(InventoryList, "checks", [])
     list_rows, item_rows = [], []
     for pk, message_id, item, warnings in zip(ids, message_ids, checked, problems, strict=True):
@@ -504,6 +489,24 @@ def _insert(owner, filer, by, checked, ids, message_ids, submit: bool, now, prob
 
 
 _by_cop_no = itemgetter("cop_no")
+
+
+def new_document_columns(owner, filer, by, status: str, now) -> dict:
+    """The columns every document of a batch shares when it is created (to ``status``, at ``now``), as
+    ``save()`` and ``transition`` would have set them."""
+    user_id = getattr(by, "pk", None)
+    return {
+        "owner_id": owner.pk,
+        "filer_id": filer.pk,
+        "status": status,
+        "status_changed_at": now,
+        "app_type": "1",
+        "submitted_at": now if status == DocStatus.SUBMITTED else None,
+        "created_at": now,
+        "updated_at": now,
+        "created_by_id": user_id,
+        "updated_by_id": user_id,
+    }
 
 
 def audit_rows(owner, by, target_type_id: int, targets: list[tuple[int, str]], status, now) -> list[dict]:

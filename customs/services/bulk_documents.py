@@ -19,7 +19,6 @@ error refuses the whole batch with ``BatchRejected`` (``rows[i].field``), nothin
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +26,15 @@ from django.utils.translation import gettext_noop
 
 from customs.choices import DocStatus
 from customs.services import authority
-from customs.services.bulk import MAX_API_ROWS, BatchRejected, BulkResult, audit_rows, stopping
+from customs.services.bulk import (
+    MAX_API_ROWS,
+    BatchRejected,
+    BulkResult,
+    audit_rows,
+    new_document_columns,
+    refuse_too_many,
+    stopping,
+)
 from customs.services.documents import WAYBILLS, Kind, _prefill
 from customs.services.matching import lists_recheck
 from customs.validation import as_checks, check_state, error
@@ -48,16 +55,10 @@ def documents_create_bulk(
     ``BulkResult.rows`` holds ``(business key, id, created?)`` per row, the key as a tuple of the fields of
     ``kind.unique``."""
     if len(rows) > max_rows:
-        raise ValidationError(
-            {
-                "rows": [
-                    ValidationError(
-                        _("A batch may hold at most %(max)d documents; this one has %(n)d. Split it.")
-                        % {"max": max_rows, "n": len(rows)},
-                        code="too_many",
-                    )
-                ]
-            }
+        refuse_too_many(
+            _("A batch may hold at most %(max)d documents; this one has %(n)d. Split it."),
+            max_rows,
+            len(rows),
         )
     retried = False
     while True:
@@ -213,19 +214,7 @@ def _write(kind: Kind, owner, filer, by, checked: list, acting: list, submit: bo
     else:
         message_ids = [None] * len(ids)
     status = DocStatus.SUBMITTED if submit else DocStatus.DRAFT
-    user_id = getattr(by, "pk", None)
-    shared = {
-        "owner_id": owner.pk,
-        "filer_id": filer.pk,
-        "status": status,
-        "status_changed_at": now,
-        "app_type": "1",
-        "submitted_at": now if submit else None,
-        "created_at": now,
-        "updated_at": now,
-        "created_by_id": user_id,
-        "updated_by_id": user_id,
-    }
+    shared = new_document_columns(owner, filer, by, status, now)
     no_checks = raw_json(kind.model, "checks", [])
     doc_rows = [
         {

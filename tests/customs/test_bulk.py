@@ -9,6 +9,7 @@ from customs.models import InventoryItem, InventoryList
 from customs.services import BatchRejected, lists_create_bulk
 from exchange.models import Message
 from portal.models import AuditEvent
+from tests.customs.at_once import at_once
 from tests.customs.builders import item, list_row
 from tests.customs.parties import user_of
 
@@ -150,32 +151,12 @@ def test_overlapping_batches_at_once_wait_in_order_and_create_nothing_twice(sell
     the lists are written in key order, so one waits for the other instead of deadlocking; it then loses on
     the unique index, runs again and finds the shared references unchanged (COPY errors arrive as Django's
     IntegrityError). Written in parts, each part's messages and lists in that order too."""
-    import threading
-
     if parts:
         request.getfixturevalue("in_parts")
-
-    from django.db import connections
-
     first, second = rows(40), rows(40, start=20)[::-1]
-    results, started = {}, threading.Barrier(2)
-
-    def send(name, batch):
-        try:
-            started.wait()
-            results[name] = bulk(seller_user, batch)
-        except Exception as exc:  # reported by the assertion below
-            results[name] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=x) for x in (("a", first), ("b", second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not any(isinstance(r, Exception) for r in results.values()), results
-    assert sorted((r.created, r.unchanged) for r in results.values()) == [(20, 20), (40, 0)]
+    results = at_once(lambda: bulk(seller_user, first), lambda: bulk(seller_user, second))
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sorted((r.created, r.unchanged) for r in results) == [(20, 20), (40, 0)]
     assert InventoryList.objects.count() == 60 and Message.objects.count() == 60
 
 

@@ -17,6 +17,7 @@ from customs.services import BatchRejected
 from customs.services.documents import ORDERS, PAYMENTS, WAYBILLS
 from exchange.models import Message
 from portal.models import AuditEvent
+from tests.customs.at_once import at_once
 from tests.customs.builders import (
     LOGISTICS_CODE,
     PLATFORM_CODE,
@@ -220,27 +221,8 @@ def test_overlapping_batches_at_once_wait_in_order_and_create_nothing_twice(sell
     """Two batches of one seller sharing 20 orders, sent at once and in opposite orders: both write in key
     order, so one waits for the other instead of deadlocking, loses on the unique index, runs again and
     finds the shared orders filed."""
-    import threading
-
-    from django.db import connections
-
     first, second = orders(40), orders(40, start=20)[::-1]
-    results, started = {}, threading.Barrier(2)
-
-    def send(name, batch):
-        try:
-            started.wait()
-            results[name] = bulk(ORDERS, seller_user, batch)
-        except Exception as exc:  # reported by the assertion below
-            results[name] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=x) for x in (("a", first), ("b", second))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not any(isinstance(r, Exception) for r in results.values()), results
-    assert sorted((r.created, r.unchanged) for r in results.values()) == [(20, 20), (40, 0)]
+    results = at_once(lambda: bulk(ORDERS, seller_user, first), lambda: bulk(ORDERS, seller_user, second))
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sorted((r.created, r.unchanged) for r in results) == [(20, 20), (40, 0)]
     assert Order.objects.count() == 60 and Message.objects.count() == 60
