@@ -25,9 +25,11 @@ class CustomsConfig(AppConfig):
         from portal.ui import register_timeline_source
 
         register_timeline_source(list(KINDS), customs_timeline)
+        from customs.imports.documents import register as register_document_importers
         from customs.imports.importer import register as register_importers
 
         register_importers()
+        register_document_importers()
         from customs.seeding import seed_customs
         from portal.seeding import register_seeder
 

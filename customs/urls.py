@@ -71,6 +71,10 @@ urlpatterns = [
     path("declarations/<int:pk>/", DeclarationView.as_view(), name="declaration"),
     path("declarations/<int:pk>/certificate/", CertificateView.as_view(), name="declaration-certificate"),
     path("imports/", ListImportView.as_view(), name="list-imports"),
+    *(
+        path(f"{key}/import/", ListImportView.as_view(upload=key), name=f"{key}-import")
+        for key in ("orders", "payments", "waybills")
+    ),
     path("imports/<uuid:public_id>/", ListImportDetailView.as_view(), name="list-import"),
     path("lists/<int:pk>/cancel/", list_views.ListCancelView.as_view(), name="lists-cancel"),
     path("lists/<int:pk>/copy/", list_views.ListCopyView.as_view(), name="lists-copy"),

@@ -1,8 +1,9 @@
-"""``/api/v1/customs/imports/``: upload inventory lists (xlsx or CEB603 XML) and get the job to follow.
+"""``/api/v1/customs/imports/``: upload inventory lists (xlsx or CEB603 XML) — or, with ``kind``, orders
+(CEB303), payment receipts (CEB403) or waybills (CEB505) — and get the job to follow.
 
 ``POST`` (multipart, ``file``; ``owner``: the id of a seller that authorises the caller for inventory lists,
 to import for it) answers 202 with the job; its progress, problems and error workbook are followed at
-``/api/v1/imports/<id>/`` (the links in the answer). ``GET`` lists the caller's inventory-list imports: those
+``/api/v1/imports/<id>/`` (the links in the answer). ``GET`` lists the caller's customs imports: those
 its enterprise uploaded and those an agent uploaded for it (``visible_to``); another agent of the same seller
 does not see them.
 """
@@ -16,19 +17,32 @@ from rest_framework.response import Response
 from customs.api.batch import parse_owner_id
 from customs.api.views_documents import EnterpriseWrites, owner_for
 from customs.choices import DocumentType
-from customs.imports import KIND
+from customs.imports import DOCUMENT_KINDS, KIND
 from portal.api.viewsets import ScopedViewSetMixin
 from portal.intake.api import ImportJobSerializer
 from portal.intake.services import import_start
 from portal.models import ImportJob
 
+KINDS = {
+    "inventory_lists": (KIND, DocumentType.INVENTORY, False),
+    "orders": (DOCUMENT_KINDS["orders"], DocumentType.ORDER, True),
+    "payments": (DOCUMENT_KINDS["payments"], DocumentType.PAYMENT, True),
+    "waybills": (DOCUMENT_KINDS["waybills"], DocumentType.WAYBILL, False),
+}
+
 
 class UploadInput(serializers.Serializer):
-    file = serializers.FileField(help_text="an .xlsx workbook made from the template, or a CEB603 XML file")
+    file = serializers.FileField(
+        help_text="an .xlsx workbook made from the template, or a CEB XML file (CEB603, 303, 403 or 505)"
+    )
+    kind = serializers.ChoiceField(
+        choices=list(KINDS), required=False, help_text="what the file holds (default: inventory_lists)"
+    )
     owner = serializers.IntegerField(
         required=False,
-        help_text="the seller to import for (its organisation id), if it authorises you for inventory lists; "
-        "empty: your own enterprise",
+        help_text="the enterprise to import for (its organisation id), if it authorises you for these "
+        "documents (an order's platform and a receipt's payment enterprise file for any seller as the "
+        "document's party); empty: your own enterprise",
     )
 
 
@@ -47,7 +61,7 @@ class ListImportViewSet(
     ScopedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
-    """Inventory-list imports of the caller's enterprise."""
+    """Customs imports (inventory lists, orders, payment receipts, waybills) of the caller's enterprise."""
 
     queryset = ImportJob.objects.none()
     queryset_model = ImportJob
@@ -61,20 +75,28 @@ class ListImportViewSet(
     ordering = ["-created_at"]
 
     def get_queryset(self):
-        return super().get_queryset().filter(kind=KIND)
+        return super().get_queryset().filter(kind__in=[kind for kind, _type, _party in KINDS.values()])
 
     @extend_schema(request={"multipart/form-data": UploadInput}, responses={202: ListImportSerializer})
     def create(self, request, *args, **kwargs):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [ValidationError(_("Choose a file to upload."), code="required")]})
+        chosen = request.data.get("kind") or "inventory_lists"
+        if chosen not in KINDS:
+            choices = ", ".join(KINDS)
+            message = _("Choose what the file holds: one of %(choices)s.") % {"choices": choices}
+            raise ValidationError({"kind": [ValidationError(message, code="invalid_choice")]})
+        kind, document_type, as_party = KINDS[chosen]
         own = request.user.organisation
-        seller = owner_for(request.user, parse_owner_id(request.data.get("owner")), DocumentType.INVENTORY)
+        seller = owner_for(
+            request.user, parse_owner_id(request.data.get("owner")), document_type, as_party=as_party
+        )
         try:
             job = import_start(
                 owner=own,
                 by=request.user,
-                kind=KIND,
+                kind=kind,
                 upload=upload,
                 on_behalf_of=seller if seller != own else None,
             )

@@ -6,3 +6,5 @@ files. The layout is documented in docs/customs.md, "Excel and XML import".
 """
 
 KIND = "customs.inventory_lists"
+# Orders, payment receipts and waybills (``customs.imports.documents``), by their batch key.
+DOCUMENT_KINDS = {"orders": "customs.orders", "payments": "customs.payments", "waybills": "customs.waybills"}

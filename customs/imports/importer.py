@@ -62,14 +62,16 @@ def list_of(rows: list[dict]) -> dict:
     return head
 
 
-def _head_problems(cop_no: str, rows: list[dict]):
+def head_problems(rows: list[dict], head_keys, key: str = "cop_no", message: str = HEAD_DIFFERS):
+    """A head cell on a document's later row that says something else than its first row (``key``: the
+    column that groups the rows into one document, named in ``message`` by that key)."""
     first = rows[0]
     for row in rows[1:]:
-        for key in HEAD_KEYS:
-            value = row.get(key)
-            if value is not None and key != "cop_no" and value != first.get(key):
-                params = {"first": first[ROW], "cop_no": cop_no, "expected": str(first.get(key) or "")}
-                yield Problem(row[ROW], key, "head_differs", HEAD_DIFFERS, params)
+        for name in head_keys:
+            value = row.get(name)
+            if value is not None and name != key and value != first.get(name):
+                params = {"first": first[ROW], key: first.get(key), "expected": str(first.get(name) or "")}
+                yield Problem(row[ROW], name, "head_differs", message, params)
 
 
 def cell_of(rows: list[dict], path: str) -> tuple[int, str]:
@@ -101,7 +103,7 @@ class InventoryListImporter(Importer):
                 yield Problem(
                     group[0][ROW], "cop_no", "lines", TOO_MANY_LINES, {"cop_no": cop_no, "n": len(group)}
                 )
-            yield from _head_problems(cop_no, group)
+            yield from head_problems(group, HEAD_KEYS)
 
     def on_behalf_refusal(self, *, organisation, filer):
         """An agent imports for a seller only while the seller's authorisation for inventory lists is in

@@ -1,4 +1,6 @@
-"""``/customs/imports/``: an enterprise uploads inventory lists (Excel or CEB603 XML) and watches the import.
+"""``/customs/imports/``: an enterprise uploads inventory lists (Excel or CEB603 XML) and watches the import;
+``/customs/{orders,payments,waybills}/import/`` the same for orders (CEB303), payment receipts (CEB403) and
+waybills (CEB505). One job page (``imports/<id>/``) for all four.
 
 The upload goes to ``portal.intake.services.import_start`` (size, type and zip checked at once: a field
 error on the form); the job page shows the shell's live progress bar (``{% import_progress job %}``), the
@@ -12,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from customs.choices import DocumentType
-from customs.imports import KIND
+from customs.imports import DOCUMENT_KINDS, KIND
 from customs.selectors.pages import authorising_sellers_of
 from portal.choices import Role
 from portal.intake.services import import_start
@@ -29,11 +31,87 @@ NOT_AUTHORISED = _(
     "This seller does not authorise your enterprise to file inventory lists now (the authorisation was "
     "revoked or has expired). Choose your own enterprise or another seller."
 )
+NOT_AUTHORISED_DOCUMENTS = _(
+    "This seller does not authorise your enterprise to file these documents now (the authorisation was "
+    "revoked or has expired). Choose your own enterprise or another seller."
+)
+
+
+class Upload:
+    """What one kind of customs import says on its pages and whom an agent may choose."""
+
+    def __init__(self, *, kind, document_type, title, lead, file_label, file_help, index_url, index_label):
+        self.kind, self.document_type, self.title, self.lead = kind, document_type, title, lead
+        self.file_label, self.file_help = file_label, file_help
+        self.index_url, self.index_label = index_url, index_label
+        key = index_url.split(":", 1)[1]
+        self.import_url = "customs:list-imports" if key == "lists" else f"customs:{key}-import"
+
+
+UPLOADS = {
+    "lists": Upload(
+        kind=KIND,
+        document_type=DocumentType.INVENTORY,
+        title=_("Import inventory lists"),
+        lead=_(
+            "Upload an Excel workbook made from the template, or a CEB603 XML file. The file is imported "
+            "whole: if any row has a problem nothing is saved, and you get the workbook back with each bad "
+            "cell marked and the reason beside it. Lists imported are sent to customs at once."
+        ),
+        file_label=_("Workbook or CEB603 file"),
+        file_help=_("An .xlsx workbook made from the template, or a CEB603 XML file; up to 100,000 lines."),
+        index_url="customs:lists",
+        index_label=_("Inventory lists"),
+    ),
+    "orders": Upload(
+        kind=DOCUMENT_KINDS["orders"],
+        document_type=DocumentType.ORDER,
+        title=_("Import orders"),
+        lead=_(
+            "Upload an Excel workbook made from the template (one row per line of goods), or a CEB303 XML "
+            "file. The file is imported whole: if any row has a problem nothing is saved, and you get the "
+            "workbook back with each bad cell marked. Orders imported are sent to customs at once."
+        ),
+        file_label=_("Workbook or CEB303 file"),
+        file_help=_("An .xlsx workbook made from the template, or a CEB303 XML file; up to 100,000 rows."),
+        index_url="customs:orders",
+        index_label=_("Orders"),
+    ),
+    "payments": Upload(
+        kind=DOCUMENT_KINDS["payments"],
+        document_type=DocumentType.PAYMENT,
+        title=_("Import payment receipts"),
+        lead=_(
+            "Upload an Excel workbook made from the template (one row per receipt), or a CEB403 XML file. "
+            "The file is imported whole: if any row has a problem nothing is saved, and you get the workbook "
+            "back with each bad cell marked. Receipts imported are sent to customs at once."
+        ),
+        file_label=_("Workbook or CEB403 file"),
+        file_help=_("An .xlsx workbook made from the template, or a CEB403 XML file; up to 100,000 rows."),
+        index_url="customs:payments",
+        index_label=_("Payment receipts"),
+    ),
+    "waybills": Upload(
+        kind=DOCUMENT_KINDS["waybills"],
+        document_type=DocumentType.WAYBILL,
+        title=_("Import waybills"),
+        lead=_(
+            "Upload an Excel workbook made from the template (one row per waybill), or a CEB505 XML file. "
+            "The file is imported whole: if any row has a problem nothing is saved, and you get the workbook "
+            "back with each bad cell marked. Waybills imported are sent to customs at once."
+        ),
+        file_label=_("Workbook or CEB505 file"),
+        file_help=_("An .xlsx workbook made from the template, or a CEB505 XML file; up to 100,000 rows."),
+        index_url="customs:waybills",
+        index_label=_("Waybills"),
+    ),
+}
+BY_KIND = {upload.kind: upload for upload in UPLOADS.values()}
 
 
 class UploadForm(forms.Form):
-    """The file and, for an agent, the seller it files for: only sellers whose authorisation for inventory
-    lists is in force are offered, read again when the form is posted."""
+    """The file and, for an agent, the seller it files for: only sellers whose authorisation for this kind
+    of document is in force are offered, read again when the form is posted."""
 
     on_behalf_of = forms.ModelChoiceField(
         queryset=None,
@@ -48,10 +126,14 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xml"}),
     )
 
-    def __init__(self, *args, organisation=None, **kwargs):
+    def __init__(self, *args, organisation=None, upload: Upload = UPLOADS["lists"], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].label, self.fields["file"].help_text = upload.file_label, upload.file_help
         field = self.fields["on_behalf_of"]
-        field.queryset = authorising_sellers_of(organisation, DocumentType.INVENTORY)
+        if upload.document_type != DocumentType.INVENTORY:
+            field.error_messages["invalid_choice"] = NOT_AUTHORISED_DOCUMENTS
+            field.help_text = _("The documents belong to the seller you choose; you file them as its agent.")
+        field.queryset = authorising_sellers_of(organisation, upload.document_type)
         if not field.queryset.exists():
             # Nobody authorises this enterprise: no choice to offer, but a posted seller is still refused.
             field.widget = forms.HiddenInput()
@@ -66,36 +148,42 @@ class UploadForm(forms.Form):
             self.add_error(None, list(hidden.errors))
 
 
-def list_jobs(user):
-    """The user's enterprise's imports and those its agents made for it (``ImportJob.visible_to``)."""
+def list_jobs(user, kinds=(KIND,)):
+    """The user's enterprise's imports of ``kinds`` and those its agents made for it
+    (``ImportJob.visible_to``)."""
     return (
         ImportJob.objects.visible_to(user)
-        .filter(kind=KIND)
+        .filter(kind__in=kinds)
         .select_related("owner", "on_behalf_of")
         .order_by("-created_at")
     )
 
 
 class ListImportView(RoleRequiredMixin, View):
-    """The upload form, the template to download and the enterprise's recent imports."""
+    """The upload form, the template to download and the enterprise's recent imports of one kind
+    (``upload``: a key of ``UPLOADS``)."""
 
     required_roles = UPLOADERS
+    upload = "lists"
 
     def get(self, request, form=None):
-        form = form or UploadForm(organisation=request.user.organisation)
-        context = {"form": form, "jobs": list_jobs(request.user)[:RECENT], "kind": KIND}
+        upload = UPLOADS[self.upload]
+        form = form or UploadForm(organisation=request.user.organisation, upload=upload)
+        jobs = list_jobs(request.user, (upload.kind,))[:RECENT]
+        context = {"form": form, "jobs": jobs, "kind": upload.kind, "upload": upload}
         # A refused upload re-renders with 200 like the portal's other forms (a 400 page is a console error).
         return render(request, "customs/imports/index.html", context)
 
     def post(self, request):
-        form = UploadForm(request.POST, request.FILES, organisation=request.user.organisation)
+        upload = UPLOADS[self.upload]
+        form = UploadForm(request.POST, request.FILES, organisation=request.user.organisation, upload=upload)
         if not form.is_valid():
             return self.get(request, form)
         try:
             job = import_start(
                 owner=request.user.organisation,
                 by=request.user,
-                kind=KIND,
+                kind=upload.kind,
                 upload=form.cleaned_data["file"],
                 on_behalf_of=form.cleaned_data.get("on_behalf_of"),
             )
@@ -113,9 +201,10 @@ class ListImportDetailView(RoleRequiredMixin, View):
     required_roles = UPLOADERS
 
     def get(self, request, public_id):
-        job = get_object_or_404(list_jobs(request.user), public_id=public_id)
+        job = get_object_or_404(list_jobs(request.user, tuple(BY_KIND)), public_id=public_id)
         problems = [
-            (p.row, column_header(KIND, p.column) if p.column else "", p.message_text)
+            (p.row, column_header(job.kind, p.column) if p.column else "", p.message_text)
             for p in job.problems.order_by("row", "id")[:SHOWN]
         ]
-        return render(request, "customs/imports/detail.html", {"job": job, "problems": problems})
+        context = {"job": job, "problems": problems, "upload": BY_KIND[job.kind]}
+        return render(request, "customs/imports/detail.html", context)

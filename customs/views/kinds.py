@@ -51,6 +51,11 @@ class PageKind:
         return f"customs:{self.slug}-action"
 
     @property
+    def url_import(self) -> str:
+        """The Excel / CEB XML import of this kind of document (inventory lists have theirs in the menu)."""
+        return "customs:list-imports" if self.is_list else f"customs:{self.slug}-import"
+
+    @property
     def is_list(self) -> bool:
         return self.slug == "lists"
 
