@@ -31,12 +31,15 @@ KINDS = {
 }
 
 
+KIND_CHOICES = [(key, key) for key in KINDS]  # its OpenAPI name: settings ENUM_NAME_OVERRIDES
+
+
 class UploadInput(serializers.Serializer):
     file = serializers.FileField(
         help_text="an .xlsx workbook made from the template, or a CEB XML file (CEB603, 303, 403 or 505)"
     )
     kind = serializers.ChoiceField(
-        choices=list(KINDS), required=False, help_text="what the file holds (default: inventory_lists)"
+        choices=KIND_CHOICES, required=False, help_text="what the file holds (default: inventory_lists)"
     )
     owner = serializers.IntegerField(
         required=False,

@@ -256,5 +256,7 @@ SPECTACULAR_SETTINGS = {
         "QualificationEnum": "registration.choices.Qualification",
         "CustomsDocumentTypeEnum": "customs.choices.DocumentType",
         "ImportStatusEnum": "portal.intake.choices.ImportStatus",
+        "KindEnum": "registration.choices.AttachmentKind",  # its name before customs imports had a kind
+        "CustomsImportKindEnum": "customs.api.imports.KIND_CHOICES",
     },
 }
