@@ -88,6 +88,26 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
             for alias in connections:
                 call_command("flush", database=alias, interactive=False, verbosity=0)
         migration_data.restore()
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """Sessions a test left on this worker's test database (a thread's or a stopped subprocess's connection
+    PostgreSQL has not seen go yet) would stop pytest-django from dropping it at the end ("being accessed by
+    other users"): end them first. Each xdist worker has a database of its own, so only this worker's."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def _transactional(request) -> bool:
