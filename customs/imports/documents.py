@@ -10,14 +10,14 @@ waybill, the carrier's) own code is filled in from the uploader's standing.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, override
 
 from customs.choices import DocumentType
+from customs.imports.columns import code_column, number_column, text_column
 from customs.imports.importer import head_problems
 from customs.validation import field_label
-from portal.intake import CODE, DECIMAL, INT, ROW, TEXT, Column, Importer, NotAllowed, Problem, RowProblems
+from portal.intake import INT, ROW, Column, Importer, NotAllowed, Problem, RowProblems
 from portal.intake.choices import FileFormat
 
 NO_ORDER = gettext_noop("Give the order number: rows with the same order number are one order.")
@@ -34,29 +34,8 @@ TOO_MANY_LINES = gettext_noop("Order %(order_no)s has %(n)s lines; an order may 
 MAX_LINES = 999
 
 
-def _codes(list_name: str):
-    def codes():
-        from customs.selectors.reference import choices
-
-        return dict(choices(list_name, on=timezone.localdate()))
-
-    return codes
-
-
-def _text(key, zh, en, max_length, **kw):
-    return Column(key, zh, en, TEXT, max_length=max_length, **kw)
-
-
-def _number(key, zh, en, **kw):
-    return Column(key, zh, en, DECIMAL, max_digits=19, decimal_places=5, **kw)
-
-
-def _code(key, zh, en, list_name, **kw):
-    return Column(key, zh, en, CODE, codes=_codes(list_name), **kw)
-
-
 ORDER_HEAD = (
-    _text(
+    text_column(
         "order_no",
         "订单编号",
         "Order number",
@@ -65,35 +44,35 @@ ORDER_HEAD = (
         help_zh="同一编号的各行是同一份订单",
         help_en="rows with the same number are one order",
     ),
-    _text("ebp_code", "电商平台代码", "Platform code", 18),
-    _text("ebp_name", "电商平台名称", "Platform name", 100),
-    _number("goods_value", "商品价格", "Goods value"),
-    _number("freight", "运杂费", "Freight"),
-    _code("currency", "币制", "Currency", "currencies"),
-    _text("note", "备注", "Note", 1000),
+    text_column("ebp_code", "电商平台代码", "Platform code", 18),
+    text_column("ebp_name", "电商平台名称", "Platform name", 100),
+    number_column("goods_value", "商品价格", "Goods value"),
+    number_column("freight", "运杂费", "Freight"),
+    code_column("currency", "币制", "Currency", "currencies"),
+    text_column("note", "备注", "Note", 1000),
 )
 ORDER_LINES = (
-    _text("item_no", "企业商品货号", "SKU", 50, required=True),
-    _text("item_name", "企业商品名称", "Item name", 250, required=True),
-    _text("item_describe", "商品描述", "Description", 1000),
-    _text("bar_code", "条形码", "Bar code", 50),
-    _code("unit", "计量单位", "Unit", "units", required=True),
-    _code("item_currency", "商品币制", "Line currency", "currencies", required=True),
-    _number("qty", "数量", "Quantity", required=True),
-    _number("price", "单价", "Unit price", required=True),
-    _number("total_price", "总价", "Total", required=True),
-    _text("item_note", "商品备注", "Line note", 1000),
+    text_column("item_no", "企业商品货号", "SKU", 50, required=True),
+    text_column("item_name", "企业商品名称", "Item name", 250, required=True),
+    text_column("item_describe", "商品描述", "Description", 1000),
+    text_column("bar_code", "条形码", "Bar code", 50),
+    code_column("unit", "计量单位", "Unit", "units", required=True),
+    code_column("item_currency", "商品币制", "Line currency", "currencies", required=True),
+    number_column("qty", "数量", "Quantity", required=True),
+    number_column("price", "单价", "Unit price", required=True),
+    number_column("total_price", "总价", "Total", required=True),
+    text_column("item_note", "商品备注", "Line note", 1000),
 )
 PAYMENT_COLUMNS = (
-    _text("order_no", "订单编号", "Order number", 60, required=True),
-    _text("ebp_code", "电商平台代码", "Platform code", 18),
-    _text("ebp_name", "电商平台名称", "Platform name", 100),
-    _text("pay_code", "支付企业代码", "Payment enterprise code", 18),
-    _text("pay_name", "支付企业名称", "Payment enterprise", 100),
-    _text("pay_no", "支付交易编号", "Payment transaction number", 60),
-    _number("charge", "收款金额", "Amount received"),
-    _code("currency", "币制", "Currency", "currencies"),
-    _text(
+    text_column("order_no", "订单编号", "Order number", 60, required=True),
+    text_column("ebp_code", "电商平台代码", "Platform code", 18),
+    text_column("ebp_name", "电商平台名称", "Platform name", 100),
+    text_column("pay_code", "支付企业代码", "Payment enterprise code", 18),
+    text_column("pay_name", "支付企业名称", "Payment enterprise", 100),
+    text_column("pay_no", "支付交易编号", "Payment transaction number", 60),
+    number_column("charge", "收款金额", "Amount received"),
+    code_column("currency", "币制", "Currency", "currencies"),
+    text_column(
         "accounting_date",
         "到账时间",
         "Funds arrived",
@@ -101,21 +80,21 @@ PAYMENT_COLUMNS = (
         help_zh="例如 2025-03-02 10:00:00 或 20250302100000",
         help_en="e.g. 2025-03-02 10:00:00 or 20250302100000",
     ),
-    _text("note", "备注", "Note", 1000),
+    text_column("note", "备注", "Note", 1000),
 )
 WAYBILL_COLUMNS = (
-    _text("logistics_no", "物流运单编号", "Waybill number", 80, required=True),
-    _text("logistics_name", "物流企业名称", "Logistics enterprise", 100),
-    _number("freight", "运费", "Freight"),
-    _number("insured_fee", "保价费", "Insurance"),
-    _code("currency", "币制", "Currency", "currencies"),
-    _number("gross_weight", "毛重（千克）", "Gross weight (kg)"),
+    text_column("logistics_no", "物流运单编号", "Waybill number", 80, required=True),
+    text_column("logistics_name", "物流企业名称", "Logistics enterprise", 100),
+    number_column("freight", "运费", "Freight"),
+    number_column("insured_fee", "保价费", "Insurance"),
+    code_column("currency", "币制", "Currency", "currencies"),
+    number_column("gross_weight", "毛重（千克）", "Gross weight (kg)"),
     Column("pack_no", "件数", "Parcels", INT, min_value=1, max_value=999_999),
-    _text("goods_info", "主要货物信息", "Goods description", 200),
-    _text("ebc_code", "电商企业代码", "Seller code", 18),
-    _text("ebc_name", "电商企业名称", "Seller name", 100),
-    _text("ebc_telephone", "电商企业电话", "Seller telephone", 50),
-    _text("note", "备注", "Note", 1000),
+    text_column("goods_info", "主要货物信息", "Goods description", 200),
+    text_column("ebc_code", "电商企业代码", "Seller code", 18),
+    text_column("ebc_name", "电商企业名称", "Seller name", 100),
+    text_column("ebc_telephone", "电商企业电话", "Seller telephone", 50),
+    text_column("note", "备注", "Note", 1000),
 )
 LINE_FIELD = {"item_currency": "currency", "item_note": "note"}  # line column → line field, where they differ
 ORDER_HEAD_KEYS = tuple(c.key for c in ORDER_HEAD)
