@@ -24,19 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _database(url: str) -> None:
-    import psycopg2
-
-    admin, name = url.rsplit("/", 1)
-    conn = psycopg2.connect(f"{admin}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cur.fetchone() is None:
-            cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
+sys.path.insert(0, str(ROOT / "bench"))
+from local_processes import ensure_database  # noqa: E402
 
 
 def _setup(url: str) -> None:
@@ -68,7 +57,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/bench_audit")
     args = parser.parse_args()
-    _database(args.database_url)
+    ensure_database(args.database_url)
     _setup(args.database_url)
 
     from django.db import connection, transaction

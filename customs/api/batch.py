@@ -44,7 +44,8 @@ def _refuse(field: str, code: str, message: str):
 
 
 def read_batch(body, rows_key: str = ROWS_KEY) -> tuple[object, bool, list]:
-    """``(owner id, submit, rows)`` from the request body, or a 400 naming what is wrong with its shape."""
+    """``(owner id, submit, rows)`` from the request body, or a 400 naming what is wrong with its shape (too
+    many rows: the bulk services refuse them before reading anything, ``too_many``)."""
     lists = rows_key == ROWS_KEY
     if not isinstance(body, dict):
         _refuse(
@@ -62,15 +63,6 @@ def read_batch(body, rows_key: str = ROWS_KEY) -> tuple[object, bool, list]:
             _("Give at least one list under “lists”.")
             if lists
             else _("Give at least one document under “%(key)s”.") % {"key": rows_key},
-        )
-    if len(rows) > services.MAX_API_ROWS:
-        limits = {"max": services.MAX_API_ROWS, "n": len(rows)}
-        _refuse(
-            rows_key,
-            "too_many",
-            _("A batch may hold at most %(max)d lists; this one has %(n)d. Split it.") % limits
-            if lists
-            else _("A batch may hold at most %(max)d documents; this one has %(n)d. Split it.") % limits,
         )
     submit = body.get("submit", True)
     if not isinstance(submit, bool):

@@ -23,7 +23,7 @@ from portal.intake.choices import FileFormat
 NO_ORDER = gettext_noop("Give the order number: rows with the same order number are one order.")
 NOT_ALLOWED = gettext_noop("Your enterprise cannot file these documents: %(reason)s")
 NOT_AUTHORISED = gettext_noop(
-    "%(seller)s does not authorise %(agent)s to file %(documents)s for it now (the authorisation was "
+    "%(seller)s does not authorise %(agent)s to file these documents for it now (the authorisation was "
     "revoked, has expired or has not started), so nothing was imported."
 )
 ORDER_HEAD_DIFFERS = gettext_noop(
@@ -207,11 +207,7 @@ class DocumentImporter(Importer):
             authorising_sellers(filer.pk, self.document_type).filter(seller_id=organisation.pk).exists()
         )
         if not authorised and not as_party:
-            return NOT_AUTHORISED, {
-                "seller": organisation.name_cn,
-                "agent": filer.name_cn,
-                "documents": str(DocumentType(self.document_type).label),
-            }
+            return NOT_AUTHORISED, {"seller": organisation.name_cn, "agent": filer.name_cn}
         standing = standings_of([organisation.pk, filer.pk])
         if not all(standing[pk].may_declare_to_customs for pk in (organisation.pk, filer.pk)):
             return NOT_ALLOWED, {

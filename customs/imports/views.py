@@ -40,16 +40,16 @@ NOT_AUTHORISED_DOCUMENTS = _(
 class Upload:
     """What one kind of customs import says on its pages and whom an agent may choose."""
 
-    def __init__(self, *, kind, document_type, title, lead, file_label, file_help, index_url, index_label):
+    def __init__(self, *, key, kind, document_type, title, lead, file_label, file_help, index_label):
         self.kind, self.document_type, self.title, self.lead = kind, document_type, title, lead
-        self.file_label, self.file_help = file_label, file_help
-        self.index_url, self.index_label = index_url, index_label
-        key = index_url.split(":", 1)[1]
+        self.file_label, self.file_help, self.index_label = file_label, file_help, index_label
+        self.index_url = f"customs:{key}"  # the kind's pages (customs.views.kinds.PageKind)
         self.import_url = "customs:list-imports" if key == "lists" else f"customs:{key}-import"
 
 
 UPLOADS = {
     "lists": Upload(
+        key="lists",
         kind=KIND,
         document_type=DocumentType.INVENTORY,
         title=_("Import inventory lists"),
@@ -60,10 +60,10 @@ UPLOADS = {
         ),
         file_label=_("Workbook or CEB603 file"),
         file_help=_("An .xlsx workbook made from the template, or a CEB603 XML file; up to 100,000 lines."),
-        index_url="customs:lists",
         index_label=_("Inventory lists"),
     ),
     "orders": Upload(
+        key="orders",
         kind=DOCUMENT_KINDS["orders"],
         document_type=DocumentType.ORDER,
         title=_("Import orders"),
@@ -74,10 +74,10 @@ UPLOADS = {
         ),
         file_label=_("Workbook or CEB303 file"),
         file_help=_("An .xlsx workbook made from the template, or a CEB303 XML file; up to 100,000 rows."),
-        index_url="customs:orders",
         index_label=_("Orders"),
     ),
     "payments": Upload(
+        key="payments",
         kind=DOCUMENT_KINDS["payments"],
         document_type=DocumentType.PAYMENT,
         title=_("Import payment receipts"),
@@ -88,10 +88,10 @@ UPLOADS = {
         ),
         file_label=_("Workbook or CEB403 file"),
         file_help=_("An .xlsx workbook made from the template, or a CEB403 XML file; up to 100,000 rows."),
-        index_url="customs:payments",
         index_label=_("Payment receipts"),
     ),
     "waybills": Upload(
+        key="waybills",
         kind=DOCUMENT_KINDS["waybills"],
         document_type=DocumentType.WAYBILL,
         title=_("Import waybills"),
@@ -102,7 +102,6 @@ UPLOADS = {
         ),
         file_label=_("Workbook or CEB505 file"),
         file_help=_("An .xlsx workbook made from the template, or a CEB505 XML file; up to 100,000 rows."),
-        index_url="customs:waybills",
         index_label=_("Waybills"),
     ),
 }
